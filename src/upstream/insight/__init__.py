@@ -1,0 +1,1 @@
+"""Insight: ingest agency extracts, link people and households, cost the need, publish."""

@@ -1,0 +1,1 @@
+"""The synthetic city: people, places, households over time, agency extracts and the truth."""

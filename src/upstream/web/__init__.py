@@ -1,0 +1,1 @@
+"""The casework web application (Django project)."""
