@@ -1,0 +1,348 @@
+"""The cost-benefit engine (pure numpy, vectorised over Monte Carlo draws).
+
+The method of the domain brief, §5: for a cohort, the number whose outcome changes is
+
+    baseline count × (1 − attrition) × success rate        (by age group, then summed)
+
+which is monetised by the unit cost (× quantity, e.g. weeks, where costs are weekly), reduced
+for deadweight, displacement and attribution, split by the agency that stops paying, spread over
+the horizon with persistence and drop-off, repeated for each annual intake, and discounted.
+
+Every scalar input can be replaced by an array of draws: `evaluate(model, values)` takes a
+mapping from parameter path (see `central_values`) to a value or an array of shape (draws,).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upstream.economics.discounting import FloatArray, present_value
+from upstream.errors import InputError
+
+Values = Mapping[str, float | FloatArray]
+
+# Chinn (2000), "A simple method for converting an odds ratio to effect size for use in
+# meta-analysis", Statistics in Medicine 19:3127-31: ln(odds ratio) = d × π/√3.
+CHINN_LOGIT_CONSTANT = math.pi / math.sqrt(3)
+ROUNDING_CONVENTIONS = ("none", "floor", "nearest")
+PERSPECTIVES = ("fiscal", "economic", "social")
+
+
+@dataclass(frozen=True)
+class AgencyShare:
+    """The share of an outcome's cost that falls on one agency, and how much of it is cashable."""
+
+    agency: str
+    share: float
+    cashable: float = 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    unit_cost: float  # £ per unit, already in the appraisal price year
+    agencies: tuple[AgencyShare, ...]
+    quantity: float = 1.0  # units avoided per person changed per year (e.g. 52 weeks)
+    success: Mapping[str, float] = field(default_factory=dict)  # by age group, among completers
+    effect_size: float | None = None  # standardised mean difference, used with base_rate
+    base_rate: float | None = None  # share of the cohort with the outcome without the programme
+    persistence_years: int = 1
+    drop_off: float = 0.0  # share of the effect lost each year after the first
+    start_lag: int = 1  # years from intake to the first year of benefit
+    economic_value: float = 0.0  # £ per unit of wider economic value (not fiscal)
+    social_value: float = 0.0  # £ per unit of social (wellbeing) value
+    unit_cost_ref: str = ""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    name: str
+    agency: str
+    per_participant: tuple[float, ...] = ()  # £ per starter, by year since their intake
+    fixed: tuple[float, ...] = ()  # £ by programme year
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Additionality (HCA Additionality Guide, 4th edition 2014; SROI guide 2012 for attribution)."""
+
+    deadweight: float = 0.0  # share that would have happened anyway
+    displacement: float = 0.0  # share of the benefit that moves elsewhere
+    attribution: float = 0.0  # share of the change owed to others
+
+
+@dataclass(frozen=True)
+class InterventionModel:
+    name: str
+    cohort: Mapping[str, float]  # age group -> baseline count per intake
+    attrition: float
+    outcomes: tuple[Outcome, ...]
+    costs: tuple[CostLine, ...]
+    discount_factors: tuple[float, ...]  # one per year of the horizon; year 0 is 1
+    intakes: tuple[float, ...] = (1.0,)  # multiple of the cohort starting in each year
+    adjustments: Adjustments = Adjustments()
+    optimism_bias: float = 0.0
+    rounding: str = "none"
+
+    @property
+    def horizon(self) -> int:
+        return len(self.discount_factors)
+
+    def agencies(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for line in self.costs:
+            seen[line.agency] = None
+        for outcome in self.outcomes:
+            for share in outcome.agencies:
+                seen[share.agency] = None
+        return tuple(seen)
+
+
+def central_values(model: InterventionModel) -> dict[str, float]:
+    """Every parameter that can vary, by path, at its central value."""
+    values = {
+        "attrition": model.attrition,
+        "deadweight": model.adjustments.deadweight,
+        "displacement": model.adjustments.displacement,
+        "attribution": model.adjustments.attribution,
+        "optimism_bias": model.optimism_bias,
+        "cost_multiplier": 1.0,
+    }
+    for o in model.outcomes:
+        key = f"outcomes.{o.name}"
+        values.update({f"{key}.unit_cost": o.unit_cost, f"{key}.quantity": o.quantity, f"{key}.drop_off": o.drop_off})
+        values.update({f"{key}.success.{group}": rate for group, rate in o.success.items()})
+        if o.effect_size is not None and o.base_rate is not None:
+            values.update({f"{key}.effect_size": o.effect_size, f"{key}.base_rate": o.base_rate})
+    return values
+
+
+def success_from_effect_size(effect_size: FloatArray, base_rate: FloatArray) -> FloatArray:
+    """Absolute fall in the share with an (unwanted) outcome, from d and the local base rate."""
+    odds = base_rate / (1.0 - base_rate)
+    treated_odds = odds * np.exp(-effect_size * CHINN_LOGIT_CONSTANT)
+    return np.asarray(base_rate - treated_odds / (1.0 + treated_odds), dtype=np.float64)
+
+
+def apply_rounding(people: FloatArray, rounding: str) -> FloatArray:
+    """'none' keeps expected values; 'floor' counts whole people only (conservative)."""
+    if rounding == "none":
+        return people
+    if rounding == "floor":
+        return np.floor(people + 1e-9)
+    if rounding == "nearest":
+        return np.floor(people + 0.5)
+    raise InputError(f"must be one of {ROUNDING_CONVENTIONS}, got {rounding!r}", where="rounding")
+
+
+class _Params:
+    """Looks a path up in the supplied values, falling back to the model's central value."""
+
+    def __init__(self, model: InterventionModel, values: Values | None) -> None:
+        self.central = central_values(model)
+        self.values = dict(values or {})
+        unknown = set(self.values) - set(self.central)
+        if unknown:
+            raise InputError(f"unknown parameter(s) {sorted(unknown)}", where="uncertainty")
+        sizes = {np.size(v) for v in self.values.values()} - {1}
+        if len(sizes) > 1:
+            raise InputError("all draws must have the same length", where="uncertainty")
+        self.draws = sizes.pop() if sizes else 1
+
+    def __call__(self, path: str) -> FloatArray:
+        value = self.values.get(path, self.central[path])
+        return np.broadcast_to(np.asarray(value, dtype=np.float64), (self.draws,))
+
+
+def number_changed(model: InterventionModel, outcome: Outcome, p: _Params) -> FloatArray:
+    """People per intake whose outcome changes: Σ_group round(count × (1 − attrition) × success)."""
+    completion = 1.0 - p("attrition")
+    key = f"outcomes.{outcome.name}"
+    total = np.zeros(p.draws)
+    for group, count in model.cohort.items():
+        if outcome.effect_size is not None and outcome.base_rate is not None:
+            success = success_from_effect_size(p(f"{key}.effect_size"), p(f"{key}.base_rate"))
+        else:
+            success = p(f"{key}.success.{group}") if group in outcome.success else np.zeros(p.draws)
+        total = total + apply_rounding(count * completion * success, model.rounding)
+    return total
+
+
+def persistence_profile(outcome: Outcome, drop_off: FloatArray, horizon: int) -> FloatArray:
+    """Share of the first-year benefit still present in each year after one intake (draws × years)."""
+    since_start = np.arange(horizon) - outcome.start_lag
+    active = (since_start >= 0) & (since_start < outcome.persistence_years)
+    kept = (1.0 - drop_off[:, None]) ** np.maximum(since_start, 0)[None, :]
+    return np.asarray(kept * active[None, :], dtype=np.float64)
+
+
+def intake_matrix(intakes: tuple[float, ...], horizon: int) -> FloatArray:
+    """T[s, t] = intake size starting s years before year t, so flows_per_intake @ T sums intakes."""
+    matrix = np.zeros((horizon, horizon))
+    for start, size in enumerate(intakes[:horizon]):
+        matrix[np.arange(horizon - start), np.arange(start, horizon)] = size
+    return matrix
+
+
+def _pad(values: tuple[float, ...], horizon: int) -> FloatArray:
+    out = np.zeros(horizon)
+    out[: min(len(values), horizon)] = values[:horizon]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Flows:
+    """Cash flows by draw, agency and year (£, appraisal price year, undiscounted)."""
+
+    agencies: tuple[str, ...]
+    costs: FloatArray  # (draws, agencies, years)
+    fiscal: FloatArray  # (draws, agencies, years): costs avoided
+    cashable: FloatArray  # (draws, agencies, years): the cashable part of `fiscal`
+    economic: FloatArray  # (draws, years): wider economic value, beyond fiscal
+    social: FloatArray  # (draws, years): social value, beyond economic
+    by_outcome: Mapping[str, FloatArray]  # outcome -> (draws, years) fiscal benefit
+    changed: Mapping[str, FloatArray]  # outcome -> (draws,) people changed per intake
+    factors: FloatArray  # (years,)
+
+
+def _costs(model: InterventionModel, p: _Params, intakes: FloatArray, agencies: tuple[str, ...]) -> FloatArray:
+    horizon = model.horizon
+    starters = float(sum(model.cohort.values()))
+    costs = np.zeros((p.draws, len(agencies), horizon))
+    scale = (1.0 + p("optimism_bias")) * p("cost_multiplier")
+    for line in model.costs:
+        per_year = starters * (_pad(line.per_participant, horizon) @ intakes) + _pad(line.fixed, horizon)
+        costs[:, agencies.index(line.agency), :] += scale[:, None] * per_year[None, :]
+    return costs
+
+
+def evaluate(model: InterventionModel, values: Values | None = None) -> Flows:
+    p = _Params(model, values)
+    horizon, agencies = model.horizon, model.agencies()
+    intakes = intake_matrix(model.intakes, horizon)
+    additionality = (1 - p("deadweight")) * (1 - p("displacement")) * (1 - p("attribution"))
+    fiscal = np.zeros((p.draws, len(agencies), horizon))
+    cashable = np.zeros_like(fiscal)
+    economic, social = np.zeros((p.draws, horizon)), np.zeros((p.draws, horizon))
+    by_outcome, changed = {}, {}
+    for o in model.outcomes:
+        key = f"outcomes.{o.name}"
+        changed[o.name] = number_changed(model, o, p)
+        units = (changed[o.name] * p(f"{key}.quantity") * additionality)[:, None]
+        units_by_year = (units * persistence_profile(o, p(f"{key}.drop_off"), horizon)) @ intakes
+        value = units_by_year * p(f"{key}.unit_cost")[:, None]
+        by_outcome[o.name] = value
+        for share in o.agencies:
+            fiscal[:, agencies.index(share.agency), :] += value * share.share
+            cashable[:, agencies.index(share.agency), :] += value * share.share * share.cashable
+        economic += units_by_year * o.economic_value
+        social += units_by_year * o.social_value
+    costs = _costs(model, p, intakes, agencies)
+    factors = np.asarray(model.discount_factors, dtype=np.float64)
+    return Flows(agencies, costs, fiscal, cashable, economic, social, by_outcome, changed, factors)
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+# A benefit-cost ratio over a present value of costs below this share of benefits (or £1,000)
+# swings wildly with small changes; we show it with a warning rather than as a headline.
+TINY_DENOMINATOR_SHARE = 0.02
+TINY_DENOMINATOR_FLOOR = 1_000.0
+
+
+@dataclass(frozen=True, eq=False)
+class Summary:
+    npv: Mapping[str, FloatArray]  # perspective -> (draws,)
+    pv_costs: FloatArray
+    pv_benefits: Mapping[str, FloatArray]  # perspective -> gross PV of benefits
+    pv_cashable: FloatArray
+    fiscal_roi: FloatArray  # PV fiscal benefits / PV costs (nan when costs ≤ 0)
+    bcr: FloatArray  # headline perspective; nan when PV costs ≤ 0
+    bcr_unstable: FloatArray  # bool as float: denominator tiny
+    payback_year: FloatArray  # first year from which discounted cumulative net stays ≥ 0; nan if never
+    cumulative_net: FloatArray  # (draws, years), discounted, headline perspective
+    perspective: str
+
+
+def benefits_by_perspective(flows: Flows) -> dict[str, FloatArray]:
+    """Gross benefits (draws, years): fiscal ⊂ economic ⊂ social (each adds to the last)."""
+    fiscal = flows.fiscal.sum(axis=1)
+    economic = fiscal + flows.economic
+    return {"fiscal": fiscal, "economic": economic, "social": economic + flows.social}
+
+
+def payback_year(cumulative_net: FloatArray) -> FloatArray:
+    """First year from which cumulative net never falls below zero again (nan if it ends below)."""
+    negative = cumulative_net < 0
+    horizon = cumulative_net.shape[-1]
+    last_negative = np.where(negative.any(axis=-1), horizon - 1 - np.argmax(negative[..., ::-1], axis=-1), -1)
+    years = (last_negative + 1).astype(np.float64)
+    return np.where(years >= horizon, np.nan, years)
+
+
+def safe_ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+
+
+def summarise(flows: Flows, perspective: str = "social") -> Summary:
+    if perspective not in PERSPECTIVES:
+        raise InputError(f"must be one of {PERSPECTIVES}, got {perspective!r}", where="perspective")
+    costs = flows.costs.sum(axis=1)
+    gross = benefits_by_perspective(flows)
+    pv_costs = present_value(costs, flows.factors)
+    pv_benefits = {name: present_value(b, flows.factors) for name, b in gross.items()}
+    npv = {name: pv - pv_costs for name, pv in pv_benefits.items()}
+    cumulative = np.cumsum((gross[perspective] - costs) * flows.factors, axis=-1)
+    headline = pv_benefits[perspective]
+    unstable = (pv_costs > 0) & (pv_costs < np.maximum(TINY_DENOMINATOR_SHARE * np.abs(headline), TINY_DENOMINATOR_FLOOR))
+    return Summary(
+        npv=npv,
+        pv_costs=pv_costs,
+        pv_benefits=pv_benefits,
+        pv_cashable=present_value(flows.cashable.sum(axis=1), flows.factors),
+        fiscal_roi=safe_ratio(pv_benefits["fiscal"], pv_costs),
+        bcr=safe_ratio(headline, pv_costs),
+        bcr_unstable=unstable.astype(np.float64),
+        payback_year=payback_year(cumulative),
+        cumulative_net=cumulative,
+        perspective=perspective,
+    )
+
+
+@dataclass(frozen=True)
+class AgencyPosition:
+    agency: str
+    pv_costs: float
+    pv_fiscal: float
+    pv_cashable: float
+
+    @property
+    def net(self) -> float:
+        return self.pv_fiscal - self.pv_costs
+
+
+def agency_positions(flows: Flows, draw: int = 0) -> list[AgencyPosition]:
+    """Fiscal perspective per agency: what each pays, saves, and can cash (present values)."""
+    pv = {k: present_value(getattr(flows, k)[draw], flows.factors) for k in ("costs", "fiscal", "cashable")}
+    return [
+        AgencyPosition(a, float(pv["costs"][i]), float(pv["fiscal"][i]), float(pv["cashable"][i]))
+        for i, a in enumerate(flows.agencies)
+    ]
+
+
+def who_benefits_matrix(positions: list[AgencyPosition]) -> FloatArray:
+    """M[payer, beneficiary]: fiscal benefit to each beneficiary, shared among payers by cost share.
+
+    Row sums are what each payer's money buys; column sums are each agency's PV of benefits.
+    """
+    costs = np.array([p.pv_costs for p in positions])
+    benefits = np.array([p.pv_fiscal for p in positions])
+    total = costs.sum()
+    if total <= 0:
+        return np.zeros((len(positions), len(positions)))
+    return np.asarray(np.outer(costs / total, benefits), dtype=np.float64)
