@@ -20,8 +20,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click errors: "Error: Invalid value for '--port': 70000 is not in the range…" on
+    # one line, rather than a box that wraps the message across lines.
+    rich_markup_mode=None,
 )
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -42,11 +45,12 @@ def _root(
 def _register_commands() -> None:
     # Imported here, not at module top, so `upstream --help` stays quick and a broken
     # capability names itself rather than breaking the whole CLI.
+    from upstream import demo
     from upstream.economics import commands as economics_commands
     from upstream.synth import commands as synth_commands
     from upstream.web import commands as web_commands
 
-    for module in (synth_commands, economics_commands, web_commands):
+    for module in (synth_commands, economics_commands, web_commands, demo):
         module.register(app)
 
 

@@ -25,15 +25,45 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("UPSTREAM_ENV", "development", "development, test or production; production refuses unsafe settings"),
-    Setting("UPSTREAM_SECRET_KEY", PLACEHOLDER_SECRET, "Django secret key; must be set to a real secret outside development and test"),
-    Setting("UPSTREAM_DATABASE_URL", "", "operational database URL (sqlite:///path or postgres://...); default is SQLite in UPSTREAM_DATA_DIR"),
-    Setting("UPSTREAM_TEST_DATABASE_URL", "", "PostgreSQL URL for the postgres test pass; tests that need it are skipped when empty"),
-    Setting("UPSTREAM_DATA_DIR", "var", "where the synthetic city, the insight workspace and the SQLite database live"),
-    Setting("UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "comma-separated host names the web app answers to"),
+    Setting(
+        "UPSTREAM_ENV",
+        "development",
+        "development, test or production; production refuses unsafe settings",
+    ),
+    Setting(
+        "UPSTREAM_SECRET_KEY",
+        PLACEHOLDER_SECRET,
+        "Django secret key; must be set to a real secret outside development and test",
+    ),
+    Setting(
+        "UPSTREAM_DATABASE_URL",
+        "",
+        "operational database URL (sqlite:///path or postgres://...); default is SQLite in UPSTREAM_DATA_DIR",
+    ),
+    Setting(
+        "UPSTREAM_TEST_DATABASE_URL",
+        "",
+        "PostgreSQL URL for the postgres test pass; tests that need it are skipped when empty",
+    ),
+    Setting(
+        "UPSTREAM_DATA_DIR",
+        "var",
+        "where the synthetic city, the insight workspace and the SQLite database live",
+    ),
+    Setting(
+        "UPSTREAM_ALLOWED_HOSTS",
+        "localhost,127.0.0.1,[::1]",
+        "comma-separated host names the web app answers to",
+    ),
     Setting("UPSTREAM_DEBUG", "", "set to 1 to show Django debug pages (development only)"),
-    Setting("UPSTREAM_CHROMIUM", "/usr/bin/chromium", "the Chromium binary the browser tests drive"),
-    Setting("UPSTREAM_DEMO_PASSWORD", "", "password for the demo accounts made by `upstream demo-accounts`; a random one is printed when empty"),
+    Setting(
+        "UPSTREAM_CHROMIUM", "/usr/bin/chromium", "the Chromium binary the browser tests drive"
+    ),
+    Setting(
+        "UPSTREAM_DEMO_PASSWORD",
+        "",
+        "password for the demo accounts made by `upstream demo-accounts`; a random one is printed when empty",
+    ),
 )
 
 

@@ -1,0 +1,45 @@
+"""Demo accounts: one per role, for the README's main job and the browser tests.
+
+Refused in production: demo accounts with a printed password are for a laptop, not a council.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from upstream.accounts.models import User
+from upstream.accounts.roles import Role
+from upstream.errors import ConfigurationError
+
+DEMO_TEAM = "Early help — North"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+
+
+def demo_username(role: Role) -> str:
+    return role.value.replace("_", "-")
+
+
+def ensure_demo_accounts(*, password: str = "", is_production: bool = False) -> list[DemoLogin]:
+    """Create or reset one account per role; idempotent. Returns the logins to print."""
+    if is_production:
+        raise ConfigurationError("demo accounts are refused in production", where="UPSTREAM_ENV")
+    password = password or secrets.token_urlsafe(12)
+    logins = []
+    for role in Role:
+        user, _ = User.objects.get_or_create(username=demo_username(role))
+        user.role = role.value
+        user.first_name = "Demo"
+        user.last_name = role.label
+        user.team = DEMO_TEAM if role in {Role.PRACTITIONER, Role.TEAM_MANAGER} else ""
+        user.is_staff = role == Role.ADMINISTRATOR
+        user.set_password(password)
+        user.save()
+        logins.append(DemoLogin(user.username, password, role))
+    return logins

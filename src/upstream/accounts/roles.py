@@ -1,0 +1,78 @@
+"""The roles people work in (domain brief §1), and what each one sees in the navigation.
+
+Pure Python, no Django imports, so the role list can be used by the CLI and docs too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    FRONT_DOOR_OFFICER = "front_door_officer"
+    PRACTITIONER = "practitioner"
+    TEAM_MANAGER = "team_manager"
+    ANALYST = "analyst"
+    COMMISSIONER = "commissioner"
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def purpose(self) -> str:
+        return ROLE_PURPOSES[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.CITIZEN: "Citizen",
+    Role.FRONT_DOOR_OFFICER: "Front-door officer",
+    Role.PRACTITIONER: "Practitioner",
+    Role.TEAM_MANAGER: "Team manager",
+    Role.ANALYST: "Insight analyst",
+    Role.COMMISSIONER: "Commissioner",
+    Role.DATA_PROTECTION_OFFICER: "Data protection officer",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+# What each role needs from Upstream, in the words of the domain brief §1.
+ROLE_PURPOSES: dict[Role, str] = {
+    Role.CITIZEN: "Find help yourself and follow your requests for help.",
+    Role.FRONT_DOOR_OFFICER: "Take any request for help, see what is already known, and connect people to help.",
+    Role.PRACTITIONER: "Work with the people and households you support: their story across agencies, conversations, plans and reviews.",
+    Role.TEAM_MANAGER: "Allocate work, keep waiting lists moving, approve plans and follow your team's measures.",
+    Role.ANALYST: "Bring agency data together, link people and households, find cohorts and measure the cost of need.",
+    Role.COMMISSIONER: "See what works, what it costs, who pays and who benefits, and build the business case.",
+    Role.DATA_PROTECTION_OFFICER: "Check the lawful basis for every dataset and see who looked at whose record and why.",
+    Role.ADMINISTRATOR: "Manage accounts, roles and settings.",
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+
+
+# The navigation, in order. Each capability adds its own pages here with the roles that need
+# them; a role sees only the items listed for it (need-to-know starts with what is offered).
+NAVIGATION: list[NavItem] = [
+    NavItem("Home", "home", frozenset(Role)),
+    NavItem(
+        "Synthetic city",
+        "city",
+        frozenset(
+            {Role.ANALYST, Role.COMMISSIONER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}
+        ),
+    ),
+]
+
+
+def navigation_for(role: Role) -> list[NavItem]:
+    """The navigation items a person in this role sees, in order."""
+    return [item for item in NAVIGATION if role in item.roles]

@@ -1,0 +1,114 @@
+"""Django settings for Upstream's web app, read from `upstream.config` (environment variables).
+
+Safe local defaults (SQLite in the data directory); placeholder secrets are refused outside
+development and test by `load_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from upstream.config import load_settings
+
+_settings = load_settings()
+BASE_DIR = Path(__file__).resolve().parent
+# The checkout root, where `npm install` puts node_modules; overridable for installed copies.
+PROJECT_ROOT = Path(os.environ.get("UPSTREAM_PROJECT_ROOT", Path(__file__).resolve().parents[3]))
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+
+SECRET_KEY = _settings.secret_key
+DEBUG = _settings.debug
+ALLOWED_HOSTS = list(_settings.allowed_hosts) + (
+    ["testserver"] if not _settings.is_production else []
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "upstream.accounts",
+    "upstream.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "upstream.web.middleware.security_headers",
+]
+
+ROOT_URLCONF = "upstream.web.urls"
+WSGI_APPLICATION = "upstream.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "upstream.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.parse(_settings.database_url, conn_max_age=60)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "start"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# GOV.UK Frontend's compiled CSS asks for fonts and images at /assets/…, so static files are
+# served from /assets/ with both frameworks' asset folders at the root of it.
+STATIC_URL = "/assets/"
+STATICFILES_DIRS = [
+    NODE_MODULES / "govuk-frontend/dist/govuk/assets",
+    NODE_MODULES / "@ministryofjustice/frontend/moj/assets",
+    ("govuk", NODE_MODULES / "govuk-frontend/dist/govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
+    BASE_DIR / "static",
+]
+STATIC_ROOT = _settings.data_dir / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Sessions and cookies: short-lived, HTTP-only, same-site; secure cookies and HSTS in production.
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _settings.is_production
+CSRF_COOKIE_SECURE = _settings.is_production
+SECURE_SSL_REDIRECT = _settings.is_production
+SECURE_HSTS_SECONDS = 31536000 if _settings.is_production else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+UPSTREAM = _settings

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
+from django.urls import path
+from django.views.generic import RedirectView
+
+from upstream.web import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("home/", views.home, name="home"),
+    path("city/", views.city, name="city"),
+    path("favicon.ico", RedirectView.as_view(url=static("upstream/favicon.svg"), permanent=True)),
+    path("healthz", views.healthz, name="healthz"),
+    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+]
