@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "upstream.accounts",
     "upstream.web",
+    "upstream.people",
 ]
 
 MIDDLEWARE = [
