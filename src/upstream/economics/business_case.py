@@ -58,7 +58,9 @@ class BenefitArea:
 
     def check(self, where: str) -> None:
         if self.kind not in BENEFIT_KINDS:
-            raise InputError(f"must be one of {BENEFIT_KINDS}, got {self.kind!r}", where=f"{where}.kind")
+            raise InputError(
+                f"must be one of {BENEFIT_KINDS}, got {self.kind!r}", where=f"{where}.kind"
+            )
         require_counterfactual(self.basis, self.counterfactual_source, where)
 
 
@@ -129,7 +131,9 @@ class BusinessCaseResult:
         return float(present_value(self.net, self.factors))
 
 
-def appraise_business_case(case: BusinessCase, realisation: float = 1.0, cost_multiplier: float = 1.0) -> BusinessCaseResult:
+def appraise_business_case(
+    case: BusinessCase, realisation: float = 1.0, cost_multiplier: float = 1.0
+) -> BusinessCaseResult:
     for i, area in enumerate(case.benefit_areas):
         area.check(f"programme.benefit[{i}]")
     horizon = case.horizon
@@ -141,7 +145,10 @@ def appraise_business_case(case: BusinessCase, realisation: float = 1.0, cost_mu
         agency_net[w.agency] -= by_ws[w.name]
     for b in case.benefit_areas:
         agency_net[b.agency] += by_area[b.name]
-    kinds = {k: sum((by_area[b.name] for b in case.benefit_areas if b.kind == k), np.zeros(horizon)) for k in BENEFIT_KINDS}
+    kinds = {
+        k: sum((by_area[b.name] for b in case.benefit_areas if b.kind == k), np.zeros(horizon))
+        for k in BENEFIT_KINDS
+    }
     return BusinessCaseResult(
         years=np.arange(horizon, dtype=np.float64),
         costs_by_workstream=by_ws,
@@ -160,17 +167,29 @@ def business_case_headline(case: BusinessCase) -> HeadlineFn:
     def headline(values: Mapping[str, float | FloatArray]) -> Headline:
         unknown = set(values) - {"realisation", "cost_multiplier", "optimism_bias"}
         if unknown:
-            raise InputError(f"unknown parameter(s) {sorted(unknown)}", where="programme.uncertainty")
+            raise InputError(
+                f"unknown parameter(s) {sorted(unknown)}", where="programme.uncertainty"
+            )
         horizon = case.horizon
         base = appraise_business_case(case)
-        ob = np.atleast_1d(np.asarray(values.get("optimism_bias", case.optimism_bias), dtype=np.float64))
-        cost_scale = np.atleast_1d(np.asarray(values.get("cost_multiplier", 1.0))) * (1 + ob) / (1 + case.optimism_bias)
+        ob = np.atleast_1d(
+            np.asarray(values.get("optimism_bias", case.optimism_bias), dtype=np.float64)
+        )
+        cost_scale = (
+            np.atleast_1d(np.asarray(values.get("cost_multiplier", 1.0)))
+            * (1 + ob)
+            / (1 + case.optimism_bias)
+        )
         realisation = np.atleast_1d(np.asarray(values.get("realisation", 1.0), dtype=np.float64))
         costs = cost_scale[:, None] * base.costs[None, :]
         benefits = realisation[:, None] * base.benefits[None, :]
         fiscal_benefits = present_value(benefits, base.factors[:horizon])
         pv_costs = present_value(costs, base.factors[:horizon])
         npv = fiscal_benefits - pv_costs
-        return Headline(npv, safe_ratio(fiscal_benefits, pv_costs), payback_year(np.cumsum(benefits - costs, axis=-1)))
+        return Headline(
+            npv,
+            safe_ratio(fiscal_benefits, pv_costs),
+            payback_year(np.cumsum(benefits - costs, axis=-1)),
+        )
 
     return headline

@@ -114,7 +114,13 @@ def central_values(model: InterventionModel) -> dict[str, float]:
     }
     for o in model.outcomes:
         key = f"outcomes.{o.name}"
-        values.update({f"{key}.unit_cost": o.unit_cost, f"{key}.quantity": o.quantity, f"{key}.drop_off": o.drop_off})
+        values.update(
+            {
+                f"{key}.unit_cost": o.unit_cost,
+                f"{key}.quantity": o.quantity,
+                f"{key}.drop_off": o.drop_off,
+            }
+        )
         values.update({f"{key}.success.{group}": rate for group, rate in o.success.items()})
         if o.effect_size is not None and o.base_rate is not None:
             values.update({f"{key}.effect_size": o.effect_size, f"{key}.base_rate": o.base_rate})
@@ -209,13 +215,17 @@ class Flows:
     factors: FloatArray  # (years,)
 
 
-def _costs(model: InterventionModel, p: _Params, intakes: FloatArray, agencies: tuple[str, ...]) -> FloatArray:
+def _costs(
+    model: InterventionModel, p: _Params, intakes: FloatArray, agencies: tuple[str, ...]
+) -> FloatArray:
     horizon = model.horizon
     starters = float(sum(model.cohort.values()))
     costs = np.zeros((p.draws, len(agencies), horizon))
     scale = (1.0 + p("optimism_bias")) * p("cost_multiplier")
     for line in model.costs:
-        per_year = starters * (_pad(line.per_participant, horizon) @ intakes) + _pad(line.fixed, horizon)
+        per_year = starters * (_pad(line.per_participant, horizon) @ intakes) + _pad(
+            line.fixed, horizon
+        )
         costs[:, agencies.index(line.agency), :] += scale[:, None] * per_year[None, :]
     return costs
 
@@ -263,7 +273,9 @@ class Summary:
     fiscal_roi: FloatArray  # PV fiscal benefits / PV costs (nan when costs ≤ 0)
     bcr: FloatArray  # headline perspective; nan when PV costs ≤ 0
     bcr_unstable: FloatArray  # bool as float: denominator tiny
-    payback_year: FloatArray  # first year from which discounted cumulative net stays ≥ 0; nan if never
+    payback_year: (
+        FloatArray  # first year from which discounted cumulative net stays ≥ 0; nan if never
+    )
     cumulative_net: FloatArray  # (draws, years), discounted, headline perspective
     perspective: str
 
@@ -279,14 +291,18 @@ def payback_year(cumulative_net: FloatArray) -> FloatArray:
     """First year from which cumulative net never falls below zero again (nan if it ends below)."""
     negative = cumulative_net < 0
     horizon = cumulative_net.shape[-1]
-    last_negative = np.where(negative.any(axis=-1), horizon - 1 - np.argmax(negative[..., ::-1], axis=-1), -1)
+    last_negative = np.where(
+        negative.any(axis=-1), horizon - 1 - np.argmax(negative[..., ::-1], axis=-1), -1
+    )
     years = (last_negative + 1).astype(np.float64)
     return np.where(years >= horizon, np.nan, years)
 
 
 def safe_ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan
+        )
 
 
 def summarise(flows: Flows, perspective: str = "social") -> Summary:
@@ -299,7 +315,9 @@ def summarise(flows: Flows, perspective: str = "social") -> Summary:
     npv = {name: pv - pv_costs for name, pv in pv_benefits.items()}
     cumulative = np.cumsum((gross[perspective] - costs) * flows.factors, axis=-1)
     headline = pv_benefits[perspective]
-    unstable = (pv_costs > 0) & (pv_costs < np.maximum(TINY_DENOMINATOR_SHARE * np.abs(headline), TINY_DENOMINATOR_FLOOR))
+    unstable = (pv_costs > 0) & (
+        pv_costs < np.maximum(TINY_DENOMINATOR_SHARE * np.abs(headline), TINY_DENOMINATOR_FLOOR)
+    )
     return Summary(
         npv=npv,
         pv_costs=pv_costs,
@@ -328,7 +346,10 @@ class AgencyPosition:
 
 def agency_positions(flows: Flows, draw: int = 0) -> list[AgencyPosition]:
     """Fiscal perspective per agency: what each pays, saves, and can cash (present values)."""
-    pv = {k: present_value(getattr(flows, k)[draw], flows.factors) for k in ("costs", "fiscal", "cashable")}
+    pv = {
+        k: present_value(getattr(flows, k)[draw], flows.factors)
+        for k in ("costs", "fiscal", "cashable")
+    }
     return [
         AgencyPosition(a, float(pv["costs"][i]), float(pv["fiscal"][i]), float(pv["cashable"][i]))
         for i, a in enumerate(flows.agencies)

@@ -1,9 +1,34 @@
-"""CLI commands for economics (filled in by the economics work)."""
+"""CLI commands for economics: `upstream appraise CASEFILE`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
+def appraise_command(
+    casefile: Path = typer.Argument(..., help="A case file (TOML): intervention, programme or portfolio."),
+    out: Path = typer.Option(None, "--out", help="Folder for the report (default: next to the case file)."),
+    seed: int = typer.Option(None, "--seed", help="Monte Carlo seed (overrides the case file)."),
+    draws: int = typer.Option(None, "--draws", help="Monte Carlo draws (overrides the case file)."),
+) -> None:
+    """Appraise a case file: HTML report with charts, CSV tables, JSON and XLSX."""
+    from dataclasses import replace
+
+    from upstream.economics.appraise import appraise
+    from upstream.economics.casefile import read_case
+    from upstream.economics.report import write_all
+
+    case = read_case(casefile)
+    if seed is not None or draws is not None:
+        settings = case.settings
+        case.settings = replace(settings, seed=settings.seed if seed is None else seed, draws=settings.draws if draws is None else draws)
+    target = out or casefile.with_suffix("").parent / f"{casefile.stem}-report"
+    written = write_all(appraise(case), target)
+    typer.echo(f"wrote {len(written)} files to {target} (open {target / 'report.html'})")
+
+
 def register(app: typer.Typer) -> None:
     """Add the economics commands to the CLI."""
+    app.command("appraise")(appraise_command)

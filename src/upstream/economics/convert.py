@@ -140,8 +140,20 @@ def convert_stpr(reference: Path) -> list[dict[str, str]]:
         base = {"year_from": r["year_from"], "year_to": r["year_to"]}
         # The upstream package labels the third column "catastrophic"; the 2026 Green Book uses
         # it as the lower schedule, a sensitivity test, so we name it for what it is used for.
-        for schedule, column in (("standard", "standard"), ("health", "health"), ("lower", "catastrophic")):
-            rows.append({**base, "schedule": schedule, "rate": r[column], "source": STPR_SOURCE, "licence": OGL})
+        for schedule, column in (
+            ("standard", "standard"),
+            ("health", "health"),
+            ("lower", "catastrophic"),
+        ):
+            rows.append(
+                {
+                    **base,
+                    "schedule": schedule,
+                    "rate": r[column],
+                    "source": STPR_SOURCE,
+                    "licence": OGL,
+                }
+            )
     return rows
 
 
@@ -193,7 +205,9 @@ def convert_wsipp(reference: Path) -> list[dict[str, str]]:
                 "cost_usd": repr(costs),
                 "npv_usd": r["benefits_minus_costs_NPV"],
                 "benefit_cost_ratio": r["benefit_cost_ratio"] if ratio_valid else "",
-                "ratio_note": "" if ratio_valid else "ratio withheld: benefits or costs not positive",
+                "ratio_note": ""
+                if ratio_valid
+                else "ratio withheld: benefits or costs not positive",
                 "chance_benefits_exceed_costs": str(float(r["chance_benefits_exceed_costs"]) / 100),
                 "source": WSIPP_SOURCE,
                 "licence": "WSIPP published results; US dollars of various years; not local evidence",
@@ -205,7 +219,11 @@ def convert_wsipp(reference: Path) -> list[dict[str, str]]:
 def convert_all(reference: Path, out: Path = PARAMS_DIR) -> None:
     database = json.loads((reference / "gmca-unit-cost-database-v1.4.json").read_text("utf-8"))
     write_csv(out / "unit_costs_gmca_v1.4.csv", UNIT_COST_FIELDS, gmca_rows(database))
-    write_csv(out / "gdp_deflator.csv", ("year", "index", "source", "licence"), convert_deflator(reference))
+    write_csv(
+        out / "gdp_deflator.csv",
+        ("year", "index", "source", "licence"),
+        convert_deflator(reference),
+    )
     stpr_fields = ("year_from", "year_to", "schedule", "rate", "source", "licence")
     write_csv(out / "stpr_schedule.csv", stpr_fields, convert_stpr(reference))
     ob_rows = convert_optimism_bias(reference)

@@ -54,7 +54,7 @@ def discount_factors(schedule: DiscountSchedule, horizon: int) -> FloatArray:
     """Cumulative discount factors for years 0..horizon-1; year 0 is 1."""
     growth = 1.0 + annual_rates(schedule, horizon)
     growth[0] = 1.0
-    return 1.0 / np.cumprod(growth)
+    return np.asarray(1.0 / np.cumprod(growth), dtype=np.float64)
 
 
 def present_value(flows: FloatArray, factors: FloatArray) -> FloatArray:
@@ -77,7 +77,9 @@ class OptimismBias:
 
     def uplift(self, bound: str) -> float:
         if bound not in ("upper", "lower"):
-            raise InputError(f"must be 'upper' or 'lower', got {bound!r}", where="optimism_bias bound")
+            raise InputError(
+                f"must be 'upper' or 'lower', got {bound!r}", where="optimism_bias bound"
+            )
         return self.capex_upper if bound == "upper" else self.capex_lower
 
 
@@ -129,18 +131,27 @@ class Deflator:
     def _calendar(self, year: int) -> float:
         if year not in self.index:
             first, last = min(self.index), max(self.index)
-            raise InputError(f"deflator has calendar years {first}-{last} only, not {year}", where="price_year")
+            raise InputError(
+                f"deflator has calendar years {first}-{last} only, not {year}", where="price_year"
+            )
         return self.index[year]
 
     def level(self, price_year: PriceYear, convention: str = "weighted") -> float:
         if convention not in PRICE_YEAR_CONVENTIONS:
-            raise InputError(f"must be one of {PRICE_YEAR_CONVENTIONS}, got {convention!r}", where="price_year_convention")
+            raise InputError(
+                f"must be one of {PRICE_YEAR_CONVENTIONS}, got {convention!r}",
+                where="price_year_convention",
+            )
         if not price_year.financial or convention == "start_year":
             return self._calendar(price_year.first)
         first, second = self._calendar(price_year.first), self._calendar(price_year.first + 1)
         return FY_WEIGHT_FIRST_YEAR * first + (1 - FY_WEIGHT_FIRST_YEAR) * second
 
-    def uprate(self, value: float, from_year: str, to_year: str, convention: str = "weighted") -> float:
+    def uprate(
+        self, value: float, from_year: str, to_year: str, convention: str = "weighted"
+    ) -> float:
         """Express `value` in `from_year` prices in `to_year` prices."""
-        ratio = self.level(parse_price_year(to_year), convention) / self.level(parse_price_year(from_year), convention)
+        ratio = self.level(parse_price_year(to_year), convention) / self.level(
+            parse_price_year(from_year), convention
+        )
         return value * ratio

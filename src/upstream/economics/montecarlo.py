@@ -33,9 +33,15 @@ class Uncertain:
 
     def check(self, where: str) -> None:
         if self.distribution not in DISTRIBUTIONS:
-            raise InputError(f"distribution must be one of {DISTRIBUTIONS}, got {self.distribution!r}", where=where)
+            raise InputError(
+                f"distribution must be one of {DISTRIBUTIONS}, got {self.distribution!r}",
+                where=where,
+            )
         if not self.low <= self.central <= self.high:
-            raise InputError(f"need low ≤ central ≤ high, got {self.low}, {self.central}, {self.high}", where=where)
+            raise InputError(
+                f"need low ≤ central ≤ high, got {self.low}, {self.central}, {self.high}",
+                where=where,
+            )
         if self.distribution == "lognormal" and self.low <= 0:
             raise InputError("lognormal needs low > 0", where=where)
 
@@ -103,7 +109,12 @@ class MonteCarloResult:
 
 
 def simulate(
-    headline: HeadlineFn, uncertain: Mapping[str, Uncertain], *, draws: int, seed: int, payback_within: int
+    headline: HeadlineFn,
+    uncertain: Mapping[str, Uncertain],
+    *,
+    draws: int,
+    seed: int,
+    payback_within: int,
 ) -> MonteCarloResult:
     if draws < 1:
         raise InputError(f"must be at least 1, got {draws}", where="draws")
@@ -134,13 +145,23 @@ class TornadoBar:
 def tornado(headline: HeadlineFn, uncertain: Mapping[str, Uncertain]) -> list[TornadoBar]:
     """NPV with each input at its low and high value, others central; widest swing first."""
     bars = [
-        TornadoBar(path, u.low, u.high, _npv_at(headline, path, u.low), _npv_at(headline, path, u.high))
+        TornadoBar(
+            path, u.low, u.high, _npv_at(headline, path, u.low), _npv_at(headline, path, u.high)
+        )
         for path, u in uncertain.items()
     ]
     return sorted(bars, key=lambda b: b.swing, reverse=True)
 
 
-SHARE_SUFFIXES = ("attrition", "deadweight", "displacement", "attribution", "base_rate", "drop_off", "realisation")
+SHARE_SUFFIXES = (
+    "attrition",
+    "deadweight",
+    "displacement",
+    "attribution",
+    "base_rate",
+    "drop_off",
+    "realisation",
+)
 
 
 def plausible_range(path: str, u: Uncertain) -> tuple[float, float]:
@@ -180,5 +201,9 @@ def scenarios(headline: HeadlineFn, bars: list[TornadoBar]) -> list[Scenario]:
     out = []
     for name, values in (("low", worse), ("medium", {}), ("high", better)):
         h = headline(values)
-        out.append(Scenario(name, values, float(h.npv[0]), float(h.fiscal_roi[0]), float(h.payback_year[0])))
+        out.append(
+            Scenario(
+                name, values, float(h.npv[0]), float(h.fiscal_roi[0]), float(h.payback_year[0])
+            )
+        )
     return out

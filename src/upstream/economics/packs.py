@@ -48,7 +48,9 @@ def unit_cost_from_row(row: dict[str, str], where: str) -> UnitCost:
     try:
         value = float(row["value"])
     except (KeyError, ValueError) as error:
-        raise InputError(f"value must be a number, got {row.get('value')!r}", where=where) from error
+        raise InputError(
+            f"value must be a number, got {row.get('value')!r}", where=where
+        ) from error
     for field in ("code", "price_year", "paying_agency", "source"):
         if not row.get(field):
             raise InputError(f"{field} is required (provenance on every value)", where=where)
@@ -71,7 +73,10 @@ def unit_cost_from_row(row: dict[str, str], where: str) -> UnitCost:
 @cache
 def gmca_unit_costs() -> UnitCostLibrary:
     rows = read_rows(_params_file("unit_costs_gmca_v1.4.csv"))
-    costs = {r["code"]: unit_cost_from_row(r, f"unit_costs_gmca_v1.4.csv row {i}") for i, r in enumerate(rows, 2)}
+    costs = {
+        r["code"]: unit_cost_from_row(r, f"unit_costs_gmca_v1.4.csv row {i}")
+        for i, r in enumerate(rows, 2)
+    }
     return UnitCostLibrary(costs, "GMCA Unit Cost Database v1.4")
 
 
@@ -93,7 +98,9 @@ def discount_schedules() -> dict[str, DiscountSchedule]:
     bands: dict[str, list[RateBand]] = {}
     source = ""
     for r in read_rows(_params_file("stpr_schedule.csv")):
-        bands.setdefault(r["schedule"], []).append(RateBand(int(r["year_from"]), int(r["year_to"]), float(r["rate"])))
+        bands.setdefault(r["schedule"], []).append(
+            RateBand(int(r["year_from"]), int(r["year_to"]), float(r["rate"]))
+        )
         source = r["source"]
     return {name: DiscountSchedule(name, tuple(b), source) for name, b in bands.items()}
 
@@ -101,7 +108,9 @@ def discount_schedules() -> dict[str, DiscountSchedule]:
 @cache
 def optimism_bias_table() -> dict[str, OptimismBias]:
     return {
-        r["category"]: OptimismBias(r["category"], float(r["capex_upper"]), float(r["capex_lower"]), r["source"])
+        r["category"]: OptimismBias(
+            r["category"], float(r["capex_upper"]), float(r["capex_lower"]), r["source"]
+        )
         for r in read_rows(_params_file("optimism_bias.csv"))
     }
 

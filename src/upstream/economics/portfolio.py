@@ -91,7 +91,9 @@ def portfolio_cvar(npv_by_scenario: FloatArray, alpha: float) -> float:
 
 def choose(options: list[Option], constraints: Constraints, objective: str = "npv") -> Selection:
     if objective not in OBJECTIVES:
-        raise InputError(f"must be one of {OBJECTIVES}, got {objective!r}", where="portfolio.objective")
+        raise InputError(
+            f"must be one of {OBJECTIVES}, got {objective!r}", where="portfolio.objective"
+        )
     if not options:
         raise InputError("no options to choose from", where="portfolio.option")
     n = len(options)
@@ -155,13 +157,17 @@ class FrontierPoint:
     selection: Selection
 
 
-def frontier(options: list[Option], constraints: Constraints, points: int = 8) -> list[FrontierPoint]:
+def frontier(
+    options: list[Option], constraints: Constraints, points: int = 8
+) -> list[FrontierPoint]:
     """Risk–return frontier: best expected NPV as the floor on CVaR rises to its maximum."""
     best = choose(options, Constraints(**{**constraints.__dict__, "risk_floor": None}))
     safest_floor = _max_cvar(options, constraints)
     out = []
     for floor in np.linspace(best.cvar, safest_floor, points):
-        bounded = Constraints(**{**constraints.__dict__, "risk_floor": float(floor) - 1e-6 * abs(float(floor))})
+        bounded = Constraints(
+            **{**constraints.__dict__, "risk_floor": float(floor) - 1e-6 * abs(float(floor))}
+        )
         selection = choose(options, bounded)
         if selection.status == "optimal":
             out.append(FrontierPoint(float(floor), selection))
@@ -170,4 +176,6 @@ def frontier(options: list[Option], constraints: Constraints, points: int = 8) -
 
 def _max_cvar(options: list[Option], constraints: Constraints) -> float:
     """The highest CVaR any feasible portfolio reaches."""
-    return choose(options, Constraints(**{**constraints.__dict__, "risk_floor": None}), objective="cvar").cvar
+    return choose(
+        options, Constraints(**{**constraints.__dict__, "risk_floor": None}), objective="cvar"
+    ).cvar

@@ -41,7 +41,9 @@ class UnitCostLibrary:
 
     def get(self, code: str, where: str) -> UnitCost:
         if code not in self.costs:
-            raise InputError(f"unknown unit cost code {code!r} (not in {self.name} or overrides)", where=where)
+            raise InputError(
+                f"unknown unit cost code {code!r} (not in {self.name} or overrides)", where=where
+            )
         return self.costs[code]
 
     def with_overrides(self, overrides: Iterable[UnitCost]) -> UnitCostLibrary:
@@ -64,8 +66,12 @@ class PricedUnitCost:
     price_year: str
 
 
-def price(cost: UnitCost, deflator: Deflator, to_year: str, convention: str = "weighted") -> PricedUnitCost:
-    return PricedUnitCost(cost, deflator.uprate(cost.value, cost.price_year, to_year, convention), to_year)
+def price(
+    cost: UnitCost, deflator: Deflator, to_year: str, convention: str = "weighted"
+) -> PricedUnitCost:
+    return PricedUnitCost(
+        cost, deflator.uprate(cost.value, cost.price_year, to_year, convention), to_year
+    )
 
 
 def cost_of_events(counts: Mapping[str, float], library: UnitCostLibrary) -> float:

@@ -62,7 +62,9 @@ def entry_from_pack(key: str, raw: Mapping[str, Any]) -> WhatWorksEntry:
     where = f"what_works.toml: {key}"
     level = str(raw.get("evidence_level", ""))
     if level not in EVIDENCE_LEVELS:
-        raise InputError(f"evidence_level must be one of {EVIDENCE_LEVELS}, got {level!r}", where=where)
+        raise InputError(
+            f"evidence_level must be one of {EVIDENCE_LEVELS}, got {level!r}", where=where
+        )
     if raw.get("cost_per_participant") and not raw.get("cost_source"):
         raise InputError("cost_per_participant needs a cost_source", where=where)
     return WhatWorksEntry(
@@ -72,7 +74,9 @@ def entry_from_pack(key: str, raw: Mapping[str, Any]) -> WhatWorksEntry:
         evidence_level=level,
         evidence_source=str(raw.get("evidence_source", "")),
         age_groups=tuple(raw.get("age_groups", ())),
-        outcomes=tuple(_outcome(o, f"{where}.outcome[{i}]") for i, o in enumerate(raw.get("outcome", []))),
+        outcomes=tuple(
+            _outcome(o, f"{where}.outcome[{i}]") for i, o in enumerate(raw.get("outcome", []))
+        ),
         attrition=raw.get("attrition"),
         duration_weeks=raw.get("duration_weeks"),
         cost_per_participant=tuple(float(c) for c in raw.get("cost_per_participant", ())),
