@@ -8,8 +8,12 @@ import typer
 
 
 def appraise_command(
-    casefile: Path = typer.Argument(..., help="A case file (TOML): intervention, programme or portfolio."),
-    out: Path = typer.Option(None, "--out", help="Folder for the report (default: next to the case file)."),
+    casefile: Path = typer.Argument(
+        ..., help="A case file (TOML): intervention, programme or portfolio."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Folder for the report (default: next to the case file)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Monte Carlo seed (overrides the case file)."),
     draws: int = typer.Option(None, "--draws", help="Monte Carlo draws (overrides the case file)."),
 ) -> None:
@@ -23,7 +27,11 @@ def appraise_command(
     case = read_case(casefile)
     if seed is not None or draws is not None:
         settings = case.settings
-        case.settings = replace(settings, seed=settings.seed if seed is None else seed, draws=settings.draws if draws is None else draws)
+        case.settings = replace(
+            settings,
+            seed=settings.seed if seed is None else seed,
+            draws=settings.draws if draws is None else draws,
+        )
     target = out or casefile.with_suffix("").parent / f"{casefile.stem}-report"
     written = write_all(appraise(case), target)
     typer.echo(f"wrote {len(written)} files to {target} (open {target / 'report.html'})")

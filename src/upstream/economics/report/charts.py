@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from upstream.economics.discounting import FloatArray  # noqa: E402
-from upstream.economics.montecarlo import TornadoBar  # noqa: E402
+from upstream.economics.discounting import FloatArray
+from upstream.economics.montecarlo import TornadoBar
 
 BLUE, GREEN, RED, GREY = "#1d70b8", "#00703c", "#d4351c", "#505a5f"
 
@@ -68,7 +68,14 @@ def who_benefits(matrix: FloatArray, agencies: Sequence[str]) -> str:
     ax.set_xlabel("who benefits")
     ax.set_ylabel("who pays")
     for (r, c), v in np.ndenumerate(data):
-        ax.text(c, r, money(float(v)), ha="center", va="center", color="black" if v < data.max() * 0.6 else "white")
+        ax.text(
+            c,
+            r,
+            money(float(v)),
+            ha="center",
+            va="center",
+            color="black" if v < data.max() * 0.6 else "white",
+        )
     return to_svg(fig)
 
 
@@ -78,7 +85,9 @@ def npv_distribution(npv: FloatArray, p5: float, p95: float) -> str:
     ax.axvline(0, color=RED, lw=1.5, label="break-even")
     for x, name in ((p5, "5th percentile"), (p95, "95th percentile")):
         ax.axvline(x, color=GREY, ls="--", lw=1)
-        ax.text(x, ax.get_ylim()[1] * 0.95, f" {name}", color=GREY, fontsize=8, rotation=90, va="top")
+        ax.text(
+            x, ax.get_ylim()[1] * 0.95, f" {name}", color=GREY, fontsize=8, rotation=90, va="top"
+        )
     ax.xaxis.set_major_formatter(FuncFormatter(money))
     ax.set_xlabel("net present value")
     ax.set_ylabel("draws")
@@ -91,9 +100,25 @@ def tornado_chart(bars: list[TornadoBar], central_npv: float, top: int = 10) -> 
     fig, ax = _figure(7.5, 0.9 + 0.4 * max(1, len(shown)))
     for i, b in enumerate(shown):
         lo, hi = sorted((b.npv_at_low, b.npv_at_high))
-        ax.barh(i, hi - central_npv, left=central_npv, color=GREEN if b.npv_at_high >= b.npv_at_low else RED, alpha=0.7)
-        ax.barh(i, lo - central_npv, left=central_npv, color=RED if b.npv_at_high >= b.npv_at_low else GREEN, alpha=0.7)
-    ax.set_yticks(range(len(shown)), [b.path.replace("outcomes.", "").replace("_", " ") for b in shown], fontsize=8)
+        ax.barh(
+            i,
+            hi - central_npv,
+            left=central_npv,
+            color=GREEN if b.npv_at_high >= b.npv_at_low else RED,
+            alpha=0.7,
+        )
+        ax.barh(
+            i,
+            lo - central_npv,
+            left=central_npv,
+            color=RED if b.npv_at_high >= b.npv_at_low else GREEN,
+            alpha=0.7,
+        )
+    ax.set_yticks(
+        range(len(shown)),
+        [b.path.replace("outcomes.", "").replace("_", " ") for b in shown],
+        fontsize=8,
+    )
     ax.axvline(central_npv, color=GREY, lw=1)
     ax.axvline(0, color=RED, lw=0.8, ls=":")
     ax.xaxis.set_major_formatter(FuncFormatter(money))

@@ -8,7 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from upstream.economics.appraise import Appraisal, InterventionAppraisal, PortfolioAppraisal, ProgrammeAppraisal
+from upstream.economics.appraise import (
+    Appraisal,
+    InterventionAppraisal,
+    PortfolioAppraisal,
+    ProgrammeAppraisal,
+)
 
 Cell = str | float | int | None
 
@@ -39,12 +44,24 @@ def intervention_tables(a: InterventionAppraisal, year0: int = 0) -> list[Table]
     cash = f.cashable[0].sum(axis=0)
     social = fiscal + f.economic[0] + f.social[0]
     cashflow = [
-        (t, costs[t], fiscal[t], cash[t], social[t], social[t] - costs[t], f.factors[t], s.cumulative_net[0, t])
+        (
+            t,
+            costs[t],
+            fiscal[t],
+            cash[t],
+            social[t],
+            social[t] - costs[t],
+            f.factors[t],
+            s.cumulative_net[0, t],
+        )
         for t in range(len(f.factors))
     ]
     agencies = [(p.agency, p.pv_costs, p.pv_fiscal, p.pv_cashable, p.net) for p in a.positions]
     matrix = [(payer, *a.matrix[i]) for i, payer in enumerate(f.agencies)]
-    outcomes = [(name, float(f.changed[name][0]), float(f.by_outcome[name][0].sum())) for name in f.by_outcome]
+    outcomes = [
+        (name, float(f.changed[name][0]), float(f.by_outcome[name][0].sum()))
+        for name in f.by_outcome
+    ]
     return [
         Table("cashflows", "Cash flows by year (£)", ("year", "costs", "fiscal_benefits", "cashable", "total_benefits", "net", "discount_factor", "cumulative_discounted_net"), _rows(cashflow)),
         Table("agencies", "Who pays and who benefits (present values, £)", ("agency", "pv_costs", "pv_fiscal_benefits", "pv_cashable", "net"), _rows(agencies)),
@@ -56,7 +73,15 @@ def intervention_tables(a: InterventionAppraisal, year0: int = 0) -> list[Table]
 def programme_tables(p: ProgrammeAppraisal) -> list[Table]:
     r = p.result
     rows = [
-        (t, r.costs[t], r.cashable[t], r.cost_avoidance[t], r.net[t], r.annual_benefit_ratio[t], r.cumulative_net[t])
+        (
+            t,
+            r.costs[t],
+            r.cashable[t],
+            r.cost_avoidance[t],
+            r.net[t],
+            r.annual_benefit_ratio[t],
+            r.cumulative_net[t],
+        )
         for t in range(len(r.years))
     ]
     by_ws = [(name, *v) for name, v in r.costs_by_workstream.items()]
@@ -73,8 +98,19 @@ def programme_tables(p: ProgrammeAppraisal) -> list[Table]:
 
 def portfolio_tables(p: PortfolioAppraisal) -> list[Table]:
     chosen = {id(o) for o in p.selection.chosen}
-    options = [(o.name, o.scale, o.npv, o.fiscal, o.cost, "yes" if id(o) in chosen else "no") for o in p.options]
-    front = [(pt.risk_floor, pt.selection.expected_npv, pt.selection.cvar, "; ".join(o.name for o in pt.selection.chosen)) for pt in p.frontier]
+    options = [
+        (o.name, o.scale, o.npv, o.fiscal, o.cost, "yes" if id(o) in chosen else "no")
+        for o in p.options
+    ]
+    front = [
+        (
+            pt.risk_floor,
+            pt.selection.expected_npv,
+            pt.selection.cvar,
+            "; ".join(o.name for o in pt.selection.chosen),
+        )
+        for pt in p.frontier
+    ]
     return [
         Table("options", "Options (expected values over Monte Carlo scenarios, £ PV)", ("option", "scale", "expected_npv", "expected_fiscal", "pv_cost", "chosen"), _rows(options)),
         Table("frontier", "Risk-return frontier", ("cvar_floor", "expected_npv", "cvar", "portfolio"), _rows(front)),
@@ -82,11 +118,14 @@ def portfolio_tables(p: PortfolioAppraisal) -> list[Table]:
 
 
 def uncertainty_tables(a: Appraisal) -> list[Table]:
-    u = (a.intervention or a.programme)
+    u = a.intervention or a.programme
     if u is None:
         return []
     unc = u.uncertainty
-    bars = [(b.path, b.low_value, b.high_value, b.npv_at_low, b.npv_at_high, unc.switching.get(b.path)) for b in unc.bars]
+    bars = [
+        (b.path, b.low_value, b.high_value, b.npv_at_low, b.npv_at_high, unc.switching.get(b.path))
+        for b in unc.bars
+    ]
     scen = [(s.name, s.npv, s.fiscal_roi, s.payback_year) for s in unc.scenarios]
     out = [
         Table("tornado", "Sensitivity of NPV to each input (others central)", ("input", "low", "high", "npv_at_low", "npv_at_high", "switching_value"), _rows(bars)),
@@ -95,23 +134,63 @@ def uncertainty_tables(a: Appraisal) -> list[Table]:
     if unc.monte_carlo is not None:
         mc = unc.monte_carlo
         rows = [(f"p{k}", v) for k, v in mc.percentiles().items()]
-        rows += [("mean", mc.mean_npv), ("P(NPV>0)", mc.p_npv_positive), ("P(fiscal ROI>=1)", mc.p_fiscal_roi_at_least_1), (f"P(payback<={mc.payback_within} years)", mc.p_payback_within)]
-        out.append(Table("monte_carlo", f"Monte Carlo: {mc.draws} draws, seed {mc.seed}", ("statistic", "value"), _rows(rows)))
+        rows += [
+            ("mean", mc.mean_npv),
+            ("P(NPV>0)", mc.p_npv_positive),
+            ("P(fiscal ROI>=1)", mc.p_fiscal_roi_at_least_1),
+            (f"P(payback<={mc.payback_within} years)", mc.p_payback_within),
+        ]
+        out.append(
+            Table(
+                "monte_carlo",
+                f"Monte Carlo: {mc.draws} draws, seed {mc.seed}",
+                ("statistic", "value"),
+                _rows(rows),
+            )
+        )
     return out
 
 
 def assumption_table(a: Appraisal) -> Table:
     case = a.case
-    rows: list[tuple[Any, ...]] = [(what, value, source) for what, value, source in case.assumptions]
+    rows: list[tuple[Any, ...]] = [
+        (what, value, source) for what, value, source in case.assumptions
+    ]
     for outcome, p in case.priced.items():
         note = " (local override)" if p.cost.overridden else ""
-        rows.append((f"unit cost: {outcome}", f"£{p.value:,.0f} per {p.cost.unit.lower().removeprefix('per ') or 'unit'} ({p.cost.code}, £{p.cost.value:,.0f} at {p.cost.price_year} prices){note}", f"{p.cost.source}; licence {p.cost.licence or 'n/a'}"))
+        rows.append(
+            (
+                f"unit cost: {outcome}",
+                f"£{p.value:,.0f} per {p.cost.unit.lower().removeprefix('per ') or 'unit'} ({p.cost.code}, £{p.cost.value:,.0f} at {p.cost.price_year} prices){note}",
+                f"{p.cost.source}; licence {p.cost.licence or 'n/a'}",
+            )
+        )
     for path, u in case.uncertain.items():
-        rows.append((f"range: {path}", f"{u.low:g} / {u.central:g} / {u.high:g} ({u.distribution})", "case file"))
+        rows.append(
+            (
+                f"range: {path}",
+                f"{u.low:g} / {u.central:g} / {u.high:g} ({u.distribution})",
+                "case file",
+            )
+        )
     s = case.settings
-    rows.append(("discounting", f"{s.discount} schedule, year 0 undiscounted; lower schedule as sensitivity", "HM Treasury Green Book (2026), Annex A6"))
-    rows.append(("price year", f"{s.price_year} ({s.price_year_convention} financial-year convention)", "HM Treasury GDP deflator, December 2025"))
-    return Table("assumptions", "Assumptions and sources", ("assumption", "value", "source"), _rows(rows))
+    rows.append(
+        (
+            "discounting",
+            f"{s.discount} schedule, year 0 undiscounted; lower schedule as sensitivity",
+            "HM Treasury Green Book (2026), Annex A6",
+        )
+    )
+    rows.append(
+        (
+            "price year",
+            f"{s.price_year} ({s.price_year_convention} financial-year convention)",
+            "HM Treasury GDP deflator, December 2025",
+        )
+    )
+    return Table(
+        "assumptions", "Assumptions and sources", ("assumption", "value", "source"), _rows(rows)
+    )
 
 
 def all_tables(a: Appraisal) -> list[Table]:

@@ -60,7 +60,10 @@ def intervention_headline(a: Appraisal) -> Headline:
             ("Chance NPV is positive", pct(mc.p_npv_positive)),
             ("Chance fiscal return ≥ £1 per £1", pct(mc.p_fiscal_roi_at_least_1)),
             (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within)),
-            ("NPV range (5th–95th percentile)", f"{charts.money(mc.percentiles()[5])} to {charts.money(mc.percentiles()[95])}"),
+            (
+                "NPV range (5th–95th percentile)",
+                f"{charts.money(mc.percentiles()[5])} to {charts.money(mc.percentiles()[95])}",
+            ),
         ]
         extra = f" In {mc.draws:,} simulations it pays back {pct(mc.p_npv_positive)} of the time."
     sentence = f"{i.model.name} {verdict} over {a.case.settings.horizon} years: net present value {charts.money(npv)}.{extra}"
@@ -82,7 +85,10 @@ def programme_headline(a: Appraisal) -> Headline:
     ]
     mc = p.uncertainty.monte_carlo
     if mc is not None:
-        figures += [("Chance NPV is positive", pct(mc.p_npv_positive)), (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within))]
+        figures += [
+            ("Chance NPV is positive", pct(mc.p_npv_positive)),
+            (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within)),
+        ]
     sentence = f"{a.case.programme.name if a.case.programme else ''}: cumulative net position bottoms out at {charts.money(trough)} in year {trough_year} and pays back in {year(r.payback_year)}; NPV {charts.money(r.npv)}."
     return Headline(sentence, figures)
 
@@ -108,31 +114,70 @@ def chart_svgs(a: Appraisal) -> list[tuple[str, str]]:
     if a.intervention:
         i = a.intervention
         f = i.flows
-        benefits = (f.fiscal[0].sum(axis=0) + f.economic[0] + f.social[0])
-        out.append(("Cash flows and cumulative discounted net position (the J-curve)", charts.j_curve(f.costs[0].sum(axis=0), benefits, i.summary.cumulative_net[0], "cumulative discounted net")))
-        out.append(("Who pays and who benefits (present values)", charts.who_benefits(i.matrix, f.agencies)))
+        benefits = f.fiscal[0].sum(axis=0) + f.economic[0] + f.social[0]
+        out.append(
+            (
+                "Cash flows and cumulative discounted net position (the J-curve)",
+                charts.j_curve(
+                    f.costs[0].sum(axis=0),
+                    benefits,
+                    i.summary.cumulative_net[0],
+                    "cumulative discounted net",
+                ),
+            )
+        )
+        out.append(
+            (
+                "Who pays and who benefits (present values)",
+                charts.who_benefits(i.matrix, f.agencies),
+            )
+        )
     if a.programme:
         r = a.programme.result
-        out.append(("Costs, benefits and cumulative net position (the J-curve)", charts.j_curve(r.costs, r.benefits, r.cumulative_net, "cumulative net position")))
-    unc = (a.intervention or a.programme)
+        out.append(
+            (
+                "Costs, benefits and cumulative net position (the J-curve)",
+                charts.j_curve(r.costs, r.benefits, r.cumulative_net, "cumulative net position"),
+            )
+        )
+    unc = a.intervention or a.programme
     if unc is not None:
         mc = unc.uncertainty.monte_carlo
         if mc is not None:
             p = mc.percentiles()
-            out.append(("Distribution of net present value (Monte Carlo)", charts.npv_distribution(mc.npv, p[5], p[95])))
+            out.append(
+                (
+                    "Distribution of net present value (Monte Carlo)",
+                    charts.npv_distribution(mc.npv, p[5], p[95]),
+                )
+            )
         if unc.uncertainty.bars:
             central = next(s.npv for s in unc.uncertainty.scenarios if s.name == "medium")
-            out.append(("What matters most: tornado of NPV", charts.tornado_chart(unc.uncertainty.bars, central)))
+            out.append(
+                (
+                    "What matters most: tornado of NPV",
+                    charts.tornado_chart(unc.uncertainty.bars, central),
+                )
+            )
     if a.portfolio:
         pf = a.portfolio
         pts = [(pt.selection.cvar, pt.selection.expected_npv) for pt in pf.frontier]
-        out.append(("Risk–return frontier", charts.frontier_chart(pts, (pf.selection.cvar, pf.selection.expected_npv))))
+        out.append(
+            (
+                "Risk–return frontier",
+                charts.frontier_chart(pts, (pf.selection.cvar, pf.selection.expected_npv)),
+            )
+        )
     return out
 
 
 def headline_for(a: Appraisal) -> Headline:
     kind = a.case.settings.kind
-    return {"intervention": intervention_headline, "programme": programme_headline, "portfolio": portfolio_headline}[kind](a)
+    return {
+        "intervention": intervention_headline,
+        "programme": programme_headline,
+        "portfolio": portfolio_headline,
+    }[kind](a)
 
 
 def fmt(value: Any) -> str:
@@ -146,7 +191,9 @@ def fmt(value: Any) -> str:
 
 
 def render_html(a: Appraisal, tables: list[Table], headline: Headline) -> str:
-    template_text = (resources.files("upstream.economics.report") / "report.html").read_text("utf-8")
+    template_text = (resources.files("upstream.economics.report") / "report.html").read_text(
+        "utf-8"
+    )
     env = jinja2.Environment(autoescape=True)
     env.filters["fmt"] = fmt
     return env.from_string(template_text).render(

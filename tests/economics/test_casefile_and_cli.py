@@ -1,0 +1,119 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from upstream.cli import app
+from upstream.economics.casefile import read_case
+from upstream.errors import InputError
+
+pytestmark = pytest.mark.core
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "cases"
+MINIMAL = """
+[case]
+kind = "intervention"
+title = "t"
+draws = 200
+
+[intervention]
+name = "n"
+cohort = { all = 10 }
+attrition = {attrition}
+
+[[intervention.outcome]]
+name = "o"
+unit_cost = "SS1.2"
+success = 0.5
+
+[[intervention.cost]]
+name = "c"
+agency = "local_authority"
+per_participant = [100]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "case.toml"
+    path.write_text(text)
+    return path
+
+
+def test_case_file_error_names_the_field(tmp_path):
+    with pytest.raises(InputError) as error:
+        read_case(write(tmp_path, MINIMAL.replace("{attrition}", "1.4")))
+    assert str(error.value) == "case.toml: intervention.attrition: must be between 0 and 1, got 1.4"
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (('unit_cost = "SS1.2"', 'unit_cost = "NOPE"'), "intervention.outcome[0].unit_cost"),
+        (("success = 0.5", "success = 1.5"), "intervention.outcome[0].success"),
+        (('title = "t"', 'title = "t"\ndiscount = "odd"'), "case.discount"),
+        (('name = "n"', 'name = "n"\natrition = 0.1'), "intervention.atrition"),
+        (
+            ("per_participant = [100]", "per_participant = [-1]"),
+            "intervention.cost[0].per_participant[0]",
+        ),
+    ],
+)
+def test_case_file_errors_say_where(tmp_path, change, where):
+    text = MINIMAL.replace("{attrition}", "0.2").replace(*change)
+    with pytest.raises(InputError) as error:
+        read_case(write(tmp_path, text))
+    assert error.value.where == f"case.toml: {where}"
+
+
+def test_before_after_evidence_needs_a_counterfactual_source(tmp_path):
+    text = MINIMAL.replace("{attrition}", "0.2").replace(
+        'name = "n"', 'name = "n"\nevidence_basis = "before_after"'
+    )
+    with pytest.raises(InputError, match="counterfactual_source"):
+        read_case(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "name", ["parenting-programme", "early-help-transformation", "frequent-attenders-mdt"]
+)
+def test_example_case_files_parse(name):
+    assert read_case(EXAMPLES / f"{name}.toml").settings.title
+
+
+def test_cli_appraise_writes_html_csv_json_and_xlsx(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "appraise",
+            str(EXAMPLES / "parenting-programme.toml"),
+            "--out",
+            str(out),
+            "--draws",
+            "300",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("report.html", "cashflows.csv", "appraisal.json", "appraisal.xlsx"):
+        assert (out / name).stat().st_size > 0
+    html = (out / "report.html").read_text()
+    assert "<svg" in html and "Assumptions and sources" in html
+    assert json.loads((out / "appraisal.json").read_text())["headline"]["sentence"]
+
+
+def test_cli_appraise_runs_programme_and_portfolio(tmp_path):
+    for name in ("early-help-transformation", "youth-portfolio"):
+        result = CliRunner().invoke(
+            app,
+            [
+                "appraise",
+                str(EXAMPLES / f"{name}.toml"),
+                "--out",
+                str(tmp_path / name),
+                "--draws",
+                "300",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name / "report.html").exists()
