@@ -31,7 +31,7 @@ def create_model(
     horizon: int = 3,
     factors: tuple[float, ...] | None = None,
     intakes: tuple[float, ...] = (1.0,),
-    adjustments: Adjustments = Adjustments(),
+    adjustments: Adjustments | None = None,
     optimism_bias: float = 0.0,
     rounding: str = "none",
 ) -> InterventionModel:
@@ -43,7 +43,7 @@ def create_model(
         costs=(CostLine("delivery", "council", per_participant=(per_participant,)),),
         discount_factors=factors or (1.0,) * horizon,
         intakes=intakes,
-        adjustments=adjustments,
+        adjustments=adjustments or Adjustments(),
         optimism_bias=optimism_bias,
         rounding=rounding,
     )

@@ -37,7 +37,7 @@ def to_svg(fig: Figure) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, plt.Axes]:
+def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, Axes]:
     fig, ax = plt.subplots(figsize=(width, height))
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
