@@ -41,7 +41,7 @@ def programme(i: int) -> tuple[InterventionModel, dict[str, Uncertain]]:
             persistence_years=5 + k,
             drop_off=0.1,
             start_lag=1,
-        )  # fmt: skip
+        )
         for k in range(3)
     )
     model = InterventionModel(
