@@ -223,6 +223,20 @@ def caveats(case: Case, result: Appraisal) -> list[str]:
             notes.append(
                 "No deadweight applied: this assumes success rates are already net of what would have happened anyway."
             )
+    if case.settings.kind == "programme":
+        notes.append(
+            "Benefits by area are the programme's own estimates from the case file; each should name "
+            "its evidence and counterfactual. Cost avoidance is not cash unless marked cashable."
+        )
+        notes.append(
+            "Payback and the cumulative position are read from undiscounted real-terms flows, as "
+            "programme boards read them; NPV is discounted (Green Book)."
+        )
+    if case.settings.kind == "portfolio":
+        notes.append(
+            "The portfolio treats programmes as independent when it limits downside risk; "
+            "programmes that share a cohort or workforce will move together."
+        )
     if case.library_entry and case.library_entry.caveat:
         notes.append(case.library_entry.caveat)
     if case.library_entry and case.library_entry.uncertain:
