@@ -10,19 +10,18 @@ import numpy as np
 import pyarrow as pa
 
 from upstream.errors import InputError
-from upstream.synth import params as P
-from upstream.synth import truth, writer
+from upstream.synth import params, truth, writer
 from upstream.synth.events import Events, generate_events, load_streams, parental_toxic_trio
 from upstream.synth.extracts.build import BUILDERS, USES_NICKNAMES
 from upstream.synth.extracts.columns import CityView
 from upstream.synth.extracts.contracts import CONTRACTS
-from upstream.synth.identity import assign_names
+from upstream.synth.identity import Names, assign_names
 from upstream.synth.names import build_name_book
 from upstream.synth.needs import household_adversity, latent_needs
-from upstream.synth.places import build_places, ward_count
-from upstream.synth.population import ROLE_CHILD, build_population
+from upstream.synth.places import Places, build_places, ward_count
+from upstream.synth.population import ROLE_CHILD, Population, build_population
 from upstream.synth.records import source_records
-from upstream.synth.residence import household_spells, memberships, residence_intervals
+from upstream.synth.residence import Residence, household_spells, memberships, residence_intervals
 from upstream.synth.timeline import household_moves, initial_allocation, life_events, vacancy_chain
 
 Progress = Callable[[str], None]
@@ -35,13 +34,22 @@ def stage_rng(seed: int, stage: str) -> np.random.Generator:
 
 
 def check_arguments(people: int, seed: int) -> None:
-    if not P.MIN_PEOPLE <= people <= P.MAX_PEOPLE:
-        raise InputError(f"must be between {P.MIN_PEOPLE:,} and {P.MAX_PEOPLE:,} (got {people:,})", where="--people")
+    if not params.MIN_PEOPLE <= people <= params.MAX_PEOPLE:
+        raise InputError(
+            f"must be between {params.MIN_PEOPLE:,} and {params.MAX_PEOPLE:,} (got {people:,})",
+            where="--people",
+        )
     if seed < 0:
         raise InputError(f"must be zero or positive (got {seed})", where="--seed")
 
 
-def generate_city(*, people: int = 20_000, seed: int = 42, out: Path | str = "var/city", progress: Progress | None = None) -> dict[str, object]:
+def generate_city(
+    *,
+    people: int = 20_000,
+    seed: int = 42,
+    out: Path | str = "var/city",
+    progress: Progress | None = None,
+) -> dict[str, object]:
     """Generate the city into `out` and return the manifest (also written to out/manifest.json)."""
     check_arguments(people, seed)
     out = Path(out)
@@ -58,12 +66,18 @@ def generate_city(*, people: int = 20_000, seed: int = 42, out: Path | str = "va
     rng = stage_rng(seed, "life")
     life = life_events(rng, pop, needs)
     n_households = len(pop.household_kind) + len(life.leaver)
-    places = build_places(stage_rng(seed, "places"), int(n_households * (1 + P.SPARE_PROPERTY_SHARE)) + 10, ward_count(people))
+    places = build_places(
+        stage_rng(seed, "places"),
+        int(n_households * (1 + params.SPARE_PROPERTY_SHARE)) + 10,
+        ward_count(people),
+    )
     step("places")
     home = initial_allocation(rng, pop, adversity, places.tenure, places.deprivation)
     insecure = np.zeros(len(home), dtype=bool)
     insecure[pop.household[needs["housing_insecurity"]]] = True
-    requests = household_moves(rng, home, places.tenure, life, insecure, pop.household[life.nfa_people])
+    requests = household_moves(
+        rng, home, places.tenure, life, insecure, pop.household[life.nfa_people]
+    )
     moved = vacancy_chain(rng, home, n_households, places.tenure, requests)
     spells = household_spells(home, life, moved, n_households)
     members = memberships(pop, life)
@@ -71,10 +85,14 @@ def generate_city(*, people: int = 20_000, seed: int = 42, out: Path | str = "va
     step("moves")
     present_from, present_to = _presence(members, len(pop.sex))
     streams = load_streams()
-    events = generate_events(stage_rng(seed, "events"), streams, pop.age, needs, present_from, present_to)
+    events = generate_events(
+        stage_rng(seed, "events"), streams, pop.age, needs, present_from, present_to
+    )
     step("events")
     nhs = truth.nhs_numbers(stage_rng(seed, "nhs"), len(pop.sex))
-    files = _write_truth(out, pop, names, life.dod_day, nhs, places, residence, needs, adversity, len(life.leaver))
+    files = _write_truth(
+        out, pop, names, life.dod_day, nhs, places, residence, needs, adversity, len(life.leaver)
+    )
     step("truth")
     view = CityView(
         rng=stage_rng(seed, "extracts"), vocabulary=pa.array(names.vocabulary), sex=pop.sex,
@@ -88,7 +106,9 @@ def generate_city(*, people: int = 20_000, seed: int = 42, out: Path | str = "va
         files.append(entry)
         record_truth.append(table)
         step(source)
-    files.append(_write_table(out, "truth/record_truth.parquet", pa.concat_tables(record_truth), "truth"))
+    files.append(
+        _write_table(out, "truth/record_truth.parquet", pa.concat_tables(record_truth), "truth")
+    )
     manifest = _manifest(people, seed, files)
     writer.write_manifest(out, manifest)
     step("manifest")
@@ -97,7 +117,7 @@ def generate_city(*, people: int = 20_000, seed: int = 42, out: Path | str = "va
 
 def _presence(members: tuple[np.ndarray, ...], n: int) -> tuple[np.ndarray, np.ndarray]:
     person, _hh, frm, to = members
-    first = np.full(n, P.WINDOW_DAYS, dtype=np.int64)
+    first = np.full(n, params.WINDOW_DAYS, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)
     np.minimum.at(first, person, frm)
     np.maximum.at(last, person, to)
@@ -110,7 +130,18 @@ def _write_table(out: Path, relative: str, table: pa.Table, kind: str) -> dict[s
     return writer.file_entry(path, out, table.num_rows, kind)
 
 
-def _write_truth(out: Path, pop, names, dod_day, nhs, places, residence, needs, adversity, n_new) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _write_truth(
+    out: Path,
+    pop: Population,
+    names: Names,
+    dod_day: np.ndarray,
+    nhs: np.ndarray,
+    places: Places,
+    residence: Residence,
+    needs: dict[str, np.ndarray],
+    adversity: np.ndarray,
+    n_new: int,
+) -> list[dict[str, object]]:
     tables = {
         "truth/people.parquet": truth.people_table(pop, names, dod_day, nhs),
         "truth/properties.parquet": truth.properties_table(places),
@@ -121,24 +152,59 @@ def _write_truth(out: Path, pop, names, dod_day, nhs, places, residence, needs, 
     return [_write_table(out, path, table, "truth") for path, table in tables.items()]
 
 
-def _write_source(out: Path, source: str, seed: int, events: Events, names, dob, residence, view: CityView) -> tuple[dict[str, object], pa.Table]:  # type: ignore[no-untyped-def]
+def _write_source(
+    out: Path,
+    source: str,
+    seed: int,
+    events: Events,
+    names: Names,
+    dob: np.ndarray,
+    residence: Residence,
+    view: CityView,
+) -> tuple[dict[str, object], pa.Table]:
     contract = CONTRACTS[source]
     in_source = np.flatnonzero(np.array([s.source == source for s in view.streams])[events.stream])
     rng = stage_rng(seed, f"records:{source}")
-    records = source_records(rng, source, events.person[in_source], events.day[in_source], events.stream[in_source], names, dob, residence, source in USES_NICKNAMES)
+    records = source_records(
+        rng,
+        source,
+        events.person[in_source],
+        events.day[in_source],
+        events.stream[in_source],
+        names,
+        dob,
+        residence,
+        source in USES_NICKNAMES,
+    )
     view.vocabulary = pa.array(names.vocabulary)  # noise adds misspelt names
     columns = BUILDERS[source](view, records)
     table = pa.table(columns)
     path = writer.write_extract(table, contract, out / "extracts")
-    entry = writer.file_entry(path, out, table.num_rows, "extract", source=source, format=contract.format, encoding=contract.encoding, delimiter=contract.delimiter)
+    entry = writer.file_entry(
+        path,
+        out,
+        table.num_rows,
+        "extract",
+        source=source,
+        format=contract.format,
+        encoding=contract.encoding,
+        delimiter=contract.delimiter,
+    )
     record_col = next(c.name for c in contract.columns if c.identifier == "record id")
     local_col = next(c.name for c in contract.columns if "duplicates possible" in c.identifier)
     cost = np.array([s.gmca_cost_gbp for s in view.streams])[records.stream]
     flags = {k: v[records.registration] for k, v in records.identity.noise_flags.items()}
     truth_rows = truth.record_truth_table(
-        source, columns[record_col], columns[local_col], records.person, records.identity.duplicate[records.registration],
-        records.stale_address, _stream_types(view, records.stream),
-        _stream_codes(view, records.stream), cost, flags,
+        source,
+        columns[record_col],
+        columns[local_col],
+        records.person,
+        records.identity.duplicate[records.registration],
+        records.stale_address,
+        _stream_types(view, records.stream),
+        _stream_codes(view, records.stream),
+        cost,
+        flags,
     )
     return entry, truth_rows
 
@@ -154,10 +220,10 @@ def _stream_codes(view: CityView, stream: np.ndarray) -> pa.Array:
 def _manifest(people: int, seed: int, files: list[dict[str, object]]) -> dict[str, object]:
     return {
         "generator": "upstream.synth",
-        "generator_version": P.GENERATOR_VERSION,
+        "generator_version": params.GENERATOR_VERSION,
         "seed": seed,
         "people": people,
-        "window": {"start": str(P.WINDOW_START), "end": str(P.WINDOW_END)},
+        "window": {"start": str(params.WINDOW_START), "end": str(params.WINDOW_END)},
         "records_in_extracts": sum(int(f["rows"]) for f in files if f["kind"] == "extract"),  # type: ignore[call-overload]
         "files": files,
     }

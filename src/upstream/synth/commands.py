@@ -7,26 +7,39 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from upstream.synth import params as P
+from upstream.synth import params
 
 
 def synth(
-    people: int = typer.Option(20_000, "--people", help=f"People in the city ({P.MIN_PEOPLE:,} to {P.MAX_PEOPLE:,})."),
+    people: int = typer.Option(
+        20_000,
+        "--people",
+        help=f"People in the city ({params.MIN_PEOPLE:,} to {params.MAX_PEOPLE:,}).",
+    ),
     seed: int = typer.Option(42, "--seed", help="Random seed: same seed and size, same bytes."),
-    out: Path = typer.Option(Path("var/city"), "--out", help="Directory for the city (replaced if made by synth)."),
+    out: Path = typer.Option(
+        Path("var/city"), "--out", help="Directory for the city (replaced if made by synth)."
+    ),
 ) -> None:
     """Generate the synthetic city: truth tables, agency extracts and a manifest."""
     from upstream.synth.city import STAGES, check_arguments, generate_city
 
     check_arguments(people, seed)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    ) as bar:
         task = bar.add_task(f"synth: {people:,} people", total=len(STAGES))
 
         def step(stage: str) -> None:
             bar.update(task, advance=1, description=f"synth: {stage}")
 
         manifest = generate_city(people=people, seed=seed, out=out, progress=step)
-    typer.echo(f"wrote {manifest['records_in_extracts']:,} extract records for {people:,} people to {out}")
+    typer.echo(
+        f"wrote {manifest['records_in_extracts']:,} extract records for {people:,} people to {out}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from importlib import resources
 
 import numpy as np
 
-from upstream.synth import params as P
+from upstream.synth import params
 
 MAX_RATE_PER_YEAR = 26.0  # fortnightly: caps the product of multipliers
 
@@ -54,15 +54,24 @@ def load_streams() -> tuple[Stream, ...]:
             min_age=int(r["min_age"]),
             max_age=int(r["max_age"]),
             base_rate=float(r["base_rate_per_year"]),
-            drivers=tuple((k, float(v)) for k, v in (d.split(":") for d in r["drivers"].split(";"))),
+            drivers=tuple(
+                (k, float(v)) for k, v in (d.split(":") for d in r["drivers"].split(";"))
+            ),
         )
         for r in rows
     )
 
 
-def generate_events(rng: np.random.Generator, streams: tuple[Stream, ...], age: np.ndarray, needs: dict[str, np.ndarray], present_from: np.ndarray, present_to: np.ndarray) -> Events:
+def generate_events(
+    rng: np.random.Generator,
+    streams: tuple[Stream, ...],
+    age: np.ndarray,
+    needs: dict[str, np.ndarray],
+    present_from: np.ndarray,
+    present_to: np.ndarray,
+) -> Events:
     """Events for every stream, sorted by person then day."""
-    frailty = rng.gamma(P.EVENT_RATE_GAMMA_SHAPE, 1 / P.EVENT_RATE_GAMMA_SHAPE, len(age))
+    frailty = rng.gamma(params.EVENT_RATE_GAMMA_SHAPE, 1 / params.EVENT_RATE_GAMMA_SHAPE, len(age))
     years = np.maximum(present_to - present_from + 1, 0) / 365.25
     persons, kinds, dayss = [], [], []
     for index, stream in enumerate(streams):
@@ -82,10 +91,15 @@ def generate_events(rng: np.random.Generator, streams: tuple[Stream, ...], age: 
     return Events(person[order], stream_ix[order], day[order])
 
 
-def parental_toxic_trio(household: np.ndarray, is_child: np.ndarray, needs: dict[str, np.ndarray]) -> np.ndarray:
+def parental_toxic_trio(
+    household: np.ndarray, is_child: np.ndarray, needs: dict[str, np.ndarray]
+) -> np.ndarray:
     """Children (and adults) living where an adult has domestic abuse, mental ill-health or
     substance misuse: the Children's Commissioner's (2018) "toxic trio"."""
-    trio = (needs["domestic_abuse"] | needs["mental_ill_health"] | needs["substance_misuse"]) & ~is_child
+    trio = (
+        needs["domestic_abuse"] | needs["mental_ill_health"] | needs["substance_misuse"]
+    ) & ~is_child
     household_has = np.zeros(int(household.max()) + 1, dtype=bool)
     household_has[household[trio]] = True
-    return household_has[household]
+    flags: np.ndarray = household_has[household]
+    return flags

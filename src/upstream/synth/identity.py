@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upstream.synth import params as P
+from upstream.synth import params
 from upstream.synth.names import NameBook, draw_names
 from upstream.synth.population import ROLE_CHILD, Population
 
@@ -31,7 +31,7 @@ class Names:
 def assign_names(rng: np.random.Generator, pop: Population, book: NameBook) -> Names:
     """Forenames by heritage and sex; family surnames; wives' names change on marriage."""
     vocabulary = list(book.vocabulary)
-    pools = np.array([g[2] for g in P.ETHNIC_GROUPS])[pop.ethnic_group]
+    pools = np.array([g[2] for g in params.ETHNIC_GROUPS])[pop.ethnic_group]
     forename = draw_names(rng, book, pools, pop.sex, "first")
     own = draw_names(rng, book, pools, pop.sex, "surname")
     birth = own.copy()
@@ -51,13 +51,19 @@ def _marriages(rng: np.random.Generator, pop: Population) -> np.ndarray:
     """Married before the window, married during it, or cohabiting throughout."""
     n = len(pop.sex)
     married_on = np.full(n, NO_DATE)
-    couple = np.flatnonzero((pop.partner >= 0) & (pop.sex == "F") & (pop.sex[np.maximum(pop.partner, 0)] == "M"))
-    before = rng.random(len(couple)) < P.MARRIED_SHARE_OF_COUPLES
-    p_during = 1 - (1 - P.MARRIAGE_RATE_PER_YEAR) ** P.WINDOW_YEARS
+    couple = np.flatnonzero(
+        (pop.partner >= 0) & (pop.sex == "F") & (pop.sex[np.maximum(pop.partner, 0)] == "M")
+    )
+    before = rng.random(len(couple)) < params.MARRIED_SHARE_OF_COUPLES
+    p_during = 1 - (1 - params.MARRIAGE_RATE_PER_YEAR) ** params.WINDOW_YEARS
     during = (~before) & (rng.random(len(couple)) < p_during)
     years_ago = np.clip(pop.age[couple] - 22, 0, 50) * rng.random(len(couple))
-    dates = P.WINDOW_START - (years_ago * 365.25).astype("timedelta64[D]") - np.timedelta64(1, "D")
-    in_window = P.WINDOW_START + rng.integers(0, P.WINDOW_DAYS, len(couple)).astype("timedelta64[D]")
+    dates = (
+        params.WINDOW_START - (years_ago * 365.25).astype("timedelta64[D]") - np.timedelta64(1, "D")
+    )
+    in_window = params.WINDOW_START + rng.integers(0, params.WINDOW_DAYS, len(couple)).astype(
+        "timedelta64[D]"
+    )
     dates = np.where(during, in_window, dates)
     wed = couple[before | during]
     married_on[wed] = dates[before | during]
@@ -65,11 +71,17 @@ def _marriages(rng: np.random.Generator, pop: Population) -> np.ndarray:
     return married_on
 
 
-def _surnames_on_marriage(rng: np.random.Generator, pop: Population, birth: np.ndarray, married_on: np.ndarray, vocabulary: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _surnames_on_marriage(
+    rng: np.random.Generator,
+    pop: Population,
+    birth: np.ndarray,
+    married_on: np.ndarray,
+    vocabulary: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
     surname = birth.copy()
     changed_on = np.full(len(birth), NO_DATE)
     wives = np.flatnonzero((pop.sex == "F") & ~np.isnat(married_on) & (pop.role != ROLE_CHILD))
-    choice = rng.choice(3, size=len(wives), p=list(P.SURNAME_ON_MARRIAGE.values()))
+    choice = rng.choice(3, size=len(wives), p=list(params.SURNAME_ON_MARRIAGE.values()))
     husband = birth[pop.partner[wives]]
     take = wives[choice == 0]
     surname[take] = husband[choice == 0]
@@ -84,16 +96,25 @@ def _surnames_on_marriage(rng: np.random.Generator, pop: Population, birth: np.n
     return surname, changed_on
 
 
-def intern_pairs(vocabulary: list[str], left: np.ndarray, right: np.ndarray, sep: str) -> np.ndarray:
+def intern_pairs(
+    vocabulary: list[str], left: np.ndarray, right: np.ndarray, sep: str
+) -> np.ndarray:
     """Ids of "left<sep>right" strings, adding new ones to the vocabulary."""
-    return intern(vocabulary, [f"{vocabulary[a]}{sep}{vocabulary[b]}" for a, b in zip(left, right, strict=True)])
+    return intern(
+        vocabulary,
+        [f"{vocabulary[a]}{sep}{vocabulary[b]}" for a, b in zip(left, right, strict=True)],
+    )
 
 
 def intern(vocabulary: list[str], words: list[str]) -> np.ndarray:
     index = {w: i for i, w in enumerate(vocabulary)} if len(words) > 50 else None
     out = np.empty(len(words), dtype=np.int32)
     for i, word in enumerate(words):
-        found = index.get(word) if index is not None else (vocabulary.index(word) if word in vocabulary else None)
+        found = (
+            index.get(word)
+            if index is not None
+            else (vocabulary.index(word) if word in vocabulary else None)
+        )
         if found is None:
             found = len(vocabulary)
             vocabulary.append(word)

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from upstream.synth import params as P
+from upstream.synth import params
 from upstream.synth.population import Population
 
 DERIVED = ("school_exclusion", "neet")
-NEED_NAMES = (*P.NEEDS, *DERIVED)
+NEED_NAMES = (*params.NEEDS, *DERIVED)
 
 
 def household_adversity(rng: np.random.Generator, n_households: int) -> np.ndarray:
     """Student-t factor scaled to unit variance: a few households carry a lot."""
-    df = P.ADVERSITY_TAIL_DF
-    return rng.standard_t(df, n_households) / np.sqrt(df / (df - 2))
+    df = params.ADVERSITY_TAIL_DF
+    factor: np.ndarray = rng.standard_t(df, n_households) / np.sqrt(df / (df - 2))
+    return factor
 
 
 def _age_mid_window(pop: Population) -> np.ndarray:
-    return pop.age.astype(np.float64) + P.WINDOW_YEARS / 2
+    return pop.age.astype(np.float64) + params.WINDOW_YEARS / 2
 
 
 def _threshold_flags(z: np.ndarray, eligible: np.ndarray, prevalence: float) -> np.ndarray:
@@ -36,23 +37,25 @@ def _threshold_flags(z: np.ndarray, eligible: np.ndarray, prevalence: float) -> 
     return flags
 
 
-def latent_needs(rng: np.random.Generator, pop: Population, adversity: np.ndarray) -> dict[str, np.ndarray]:
+def latent_needs(
+    rng: np.random.Generator, pop: Population, adversity: np.ndarray
+) -> dict[str, np.ndarray]:
     """One boolean array per need (see NEED_NAMES), people in rows."""
     factor = adversity[pop.household]
     age = _age_mid_window(pop)
     scores: dict[str, np.ndarray] = {}
     needs: dict[str, np.ndarray] = {}
-    for name, (lo, hi, prevalence, loading) in P.NEEDS.items():
+    for name, (lo, hi, prevalence, loading) in params.NEEDS.items():
         z = loading * factor + np.sqrt(1 - loading**2) * rng.standard_normal(len(factor))
         if name == "offending":
-            z = z + P.CONDUCT_LOADING["offending"] * scores["conduct_problems"]
+            z = z + params.CONDUCT_LOADING["offending"] * scores["conduct_problems"]
         scores[name] = z
         needs[name] = _threshold_flags(z, (age >= lo) & (age <= hi), prevalence)
     conduct = scores["conduct_problems"]
     for name, (lo, hi, prevalence) in {
-        "school_exclusion": (5, 16, P.SCHOOL_EXCLUSION_PREVALENCE),
-        "neet": (16, 24, P.NEET_PREVALENCE),
+        "school_exclusion": (5, 16, params.SCHOOL_EXCLUSION_PREVALENCE),
+        "neet": (16, 24, params.NEET_PREVALENCE),
     }.items():
-        z = 0.5 * factor + P.CONDUCT_LOADING[name] * conduct + rng.standard_normal(len(factor))
+        z = 0.5 * factor + params.CONDUCT_LOADING[name] * conduct + rng.standard_normal(len(factor))
         needs[name] = _threshold_flags(z, (age >= lo) & (age <= hi), prevalence)
     return needs

@@ -35,7 +35,9 @@ def typo(word: str, r: float, s: float) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
-def with_typos(rng: np.random.Generator, vocabulary: list[str], ids: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+def with_typos(
+    rng: np.random.Generator, vocabulary: list[str], ids: np.ndarray, rate: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Copy of ids with a typo in about `rate` of them; also returns the changed mask."""
     chosen = np.flatnonzero(rng.random(len(ids)) < rate)
     r, s = rng.random(len(chosen)), rng.random(len(chosen))
@@ -47,18 +49,28 @@ def with_typos(rng: np.random.Generator, vocabulary: list[str], ids: np.ndarray,
     return out, changed
 
 
-def one_part_of_hyphenated(rng: np.random.Generator, vocabulary: list[str], ids: np.ndarray, rate: float) -> np.ndarray:
+def one_part_of_hyphenated(
+    rng: np.random.Generator, vocabulary: list[str], ids: np.ndarray, rate: float
+) -> np.ndarray:
     """Hyphenated surnames recorded as one half only, in `rate` of the hyphenated ones."""
-    hyphenated = np.array(["-" in vocabulary[i] and not vocabulary[i].startswith("Al-") for i in ids.tolist()], dtype=bool)
+    hyphenated = np.array(
+        ["-" in vocabulary[i] and not vocabulary[i].startswith("Al-") for i in ids.tolist()],
+        dtype=bool,
+    )
     chosen = np.flatnonzero(hyphenated & (rng.random(len(ids)) < rate))
     pick = rng.integers(0, 2, len(chosen))
-    words = [vocabulary[i].split("-")[k] for i, k in zip(ids[chosen].tolist(), pick.tolist(), strict=True)]
+    words = [
+        vocabulary[i].split("-")[k]
+        for i, k in zip(ids[chosen].tolist(), pick.tolist(), strict=True)
+    ]
     out = ids.copy()
     out[chosen] = intern(vocabulary, words)
     return out
 
 
-def transpose_day_month(rng: np.random.Generator, dob: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+def transpose_day_month(
+    rng: np.random.Generator, dob: np.ndarray, rate: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Swap day and month where that still makes a date (day <= 12 and day != month)."""
     years = dob.astype("datetime64[Y]")
     months = (dob.astype("datetime64[M]") - years).astype(np.int64) + 1
@@ -75,5 +87,7 @@ def shift_year(rng: np.random.Generator, dob: np.ndarray, rate: float) -> np.nda
     """A mistyped year: one year out (keeps the day and month)."""
     chosen = rng.random(len(dob)) < rate
     out = dob.copy()
-    out[chosen] = dob[chosen] + np.where(rng.random(chosen.sum()) < 0.5, -365, 365).astype("timedelta64[D]")
+    out[chosen] = dob[chosen] + np.where(rng.random(chosen.sum()) < 0.5, -365, 365).astype(
+        "timedelta64[D]"
+    )
     return out

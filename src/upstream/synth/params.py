@@ -120,7 +120,7 @@ CRUDE_BIRTH_RATE = 0.014
 # Latent needs: per-person prevalence among the eligible ages and loading on the household
 # adversity factor (Gaussian copula: z = loading*adversity + sqrt(1-loading^2)*noise;
 # need present when z is above the (1 - prevalence) quantile).
-# Sources: APMS 2014 (common mental disorder 15.7% of adults; "moderate/severe" ~10%);
+# Sources: APMS 2014 (common mental disorder 15.7% of adults; moderate/severe ~8%, used here);
 # CSEW year ending March 2023 (domestic abuse 5.1% of adults in the last year);
 # PHE/OHID alcohol and opiate/crack prevalence (dependent drinkers ~1.2%, OCU ~0.9%);
 # Children's Commissioner (2018) Estimating the prevalence of the 'toxic trio': ~17% of
@@ -132,8 +132,8 @@ CRUDE_BIRTH_RATE = 0.014
 # NHS Digital ASC Activity and Finance 2022-23 (~5% of 65+ receive long-term support).
 NEEDS: dict[str, tuple[int, int, float, float]] = {
     # need: (min age, max age, prevalence, adversity loading)
-    "domestic_abuse": (16, 100, 0.065, 0.75),
-    "mental_ill_health": (16, 100, 0.11, 0.55),
+    "domestic_abuse": (16, 100, 0.05, 0.75),
+    "mental_ill_health": (16, 100, 0.08, 0.55),
     "substance_misuse": (16, 100, 0.035, 0.75),
     "worklessness": (18, 64, 0.16, 0.65),
     "problem_debt": (18, 100, 0.10, 0.65),

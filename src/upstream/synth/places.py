@@ -11,27 +11,113 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upstream.synth import params as P
+from upstream.synth import params
 
 CITY = "UPSTREAM"
 POSTCODE_AREA = "UP"
 UPRN_BASE = 990_000_000_000
 INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))  # Royal Mail inward-code letters
-TENURES = tuple(P.TENURE_SHARES)
-_WARD_STEMS = (
-    "Ashfield Brookvale Copperhill Dovecote Elmstead Fernlea Granary Heronsgate Ivybridge "
-    "Juniper Kingsmead Larkrise Millbrook Northgate Oakwell Pennyfield Quarrybank Rookery "
-    "Saltley Thornbury Upperton Vauxley Willowmere Yewtree Alderbank Bramblewood Cedarholme "
-    "Deepdale Eastcroft Foxcote Gorsehill Hawthorn Ironbridge Kestrel Lindenvale Marshgate "
-    "Netherby Orchardleigh Primrose Redhill"
-).split()
-_STREET_STEMS = (
-    "Acorn Beech Birch Chapel Church Clover Coronation Cross Elm Field Forge Garden Glebe Grange "
-    "Green Hazel High Holly Laurel Lime Manor Maple Meadow Mill Moor Oak Orchard Park Pine Poplar "
-    "Priory Queens Rectory Rose School Spring Station Stone Sycamore Victoria Well Willow Windmill"
-).split()
+TENURES = tuple(params.TENURE_SHARES)
+_WARD_STEMS = [
+    "Ashfield",
+    "Brookvale",
+    "Copperhill",
+    "Dovecote",
+    "Elmstead",
+    "Fernlea",
+    "Granary",
+    "Heronsgate",
+    "Ivybridge",
+    "Juniper",
+    "Kingsmead",
+    "Larkrise",
+    "Millbrook",
+    "Northgate",
+    "Oakwell",
+    "Pennyfield",
+    "Quarrybank",
+    "Rookery",
+    "Saltley",
+    "Thornbury",
+    "Upperton",
+    "Vauxley",
+    "Willowmere",
+    "Yewtree",
+    "Alderbank",
+    "Bramblewood",
+    "Cedarholme",
+    "Deepdale",
+    "Eastcroft",
+    "Foxcote",
+    "Gorsehill",
+    "Hawthorn",
+    "Ironbridge",
+    "Kestrel",
+    "Lindenvale",
+    "Marshgate",
+    "Netherby",
+    "Orchardleigh",
+    "Primrose",
+    "Redhill",
+]
+_STREET_STEMS = [
+    "Acorn",
+    "Beech",
+    "Birch",
+    "Chapel",
+    "Church",
+    "Clover",
+    "Coronation",
+    "Cross",
+    "Elm",
+    "Field",
+    "Forge",
+    "Garden",
+    "Glebe",
+    "Grange",
+    "Green",
+    "Hazel",
+    "High",
+    "Holly",
+    "Laurel",
+    "Lime",
+    "Manor",
+    "Maple",
+    "Meadow",
+    "Mill",
+    "Moor",
+    "Oak",
+    "Orchard",
+    "Park",
+    "Pine",
+    "Poplar",
+    "Priory",
+    "Queens",
+    "Rectory",
+    "Rose",
+    "School",
+    "Spring",
+    "Station",
+    "Stone",
+    "Sycamore",
+    "Victoria",
+    "Well",
+    "Willow",
+    "Windmill",
+]
 _STREET_SUFFIXES = ("", "field", "wood", "hill", "dale", "gate", "croft")
-_STREET_TYPES = "Road Street Lane Avenue Close Drive Grove Way Crescent Terrace".split()
+_STREET_TYPES = [
+    "Road",
+    "Street",
+    "Lane",
+    "Avenue",
+    "Close",
+    "Drive",
+    "Grove",
+    "Way",
+    "Crescent",
+    "Terrace",
+]
 
 
 @dataclass
@@ -49,7 +135,7 @@ class Places:
 
 def ward_count(n_people: int) -> int:
     # About 40 wards for a 1.1M city (Birmingham has 69 smaller ones); at least 4.
-    return int(np.clip(round(40 * n_people / P.MAX_PEOPLE), 4, 40))
+    return int(np.clip(round(40 * n_people / params.MAX_PEOPLE), 4, 40))
 
 
 def build_places(rng: np.random.Generator, n_properties: int, n_wards: int) -> Places:
@@ -59,8 +145,21 @@ def build_places(rng: np.random.Generator, n_properties: int, n_wards: int) -> P
     tenure = _tenure_by_deprivation(deprivation)
     uprn = UPRN_BASE + np.sort(rng.choice(9_000_000_000, size=n_properties, replace=False))
     postcode, line1, line2 = _addresses(rng, ward, tenure)
-    names = [f"{_WARD_STEMS[i % len(_WARD_STEMS)]}{'' if i < len(_WARD_STEMS) else ' ' + str(i)}" for i in range(n_wards)]
-    return Places(names, ward_deprivation, uprn.astype(np.int64), ward, tenure, deprivation, line1, line2, postcode)
+    names = [
+        f"{_WARD_STEMS[i % len(_WARD_STEMS)]}{'' if i < len(_WARD_STEMS) else ' ' + str(i)}"
+        for i in range(n_wards)
+    ]
+    return Places(
+        names,
+        ward_deprivation,
+        uprn.astype(np.int64),
+        ward,
+        tenure,
+        deprivation,
+        line1,
+        line2,
+        postcode,
+    )
 
 
 def _tenure_by_deprivation(deprivation: np.ndarray) -> np.ndarray:
@@ -70,7 +169,7 @@ def _tenure_by_deprivation(deprivation: np.ndarray) -> np.ndarray:
     """
     order = np.argsort(-deprivation, kind="stable")
     ranks = ["temporary_accommodation", "social_rented", "hmo", "private_rented", "owner_occupied"]
-    counts = np.array([P.TENURE_SHARES[t] for t in ranks]) * len(deprivation)
+    counts = np.array([params.TENURE_SHARES[t] for t in ranks]) * len(deprivation)
     bounds = np.cumsum(counts).astype(np.int64)
     tenure = np.empty(len(deprivation), dtype=np.int8)
     start = 0
@@ -81,7 +180,9 @@ def _tenure_by_deprivation(deprivation: np.ndarray) -> np.ndarray:
     return tenure
 
 
-def _addresses(rng: np.random.Generator, ward: np.ndarray, tenure: np.ndarray) -> tuple[list[str], list[str], list[str]]:
+def _addresses(
+    rng: np.random.Generator, ward: np.ndarray, tenure: np.ndarray
+) -> tuple[list[str], list[str], list[str]]:
     """About 15 properties per postcode unit and 40 per street; flats for HMO/social/TA."""
     n = len(ward)
     unit = np.arange(n) // 15
@@ -90,12 +191,15 @@ def _addresses(rng: np.random.Generator, ward: np.ndarray, tenure: np.ndarray) -
     inward_digit = rng.integers(1, 10, n_units)
     letters = rng.integers(0, len(INWARD_LETTERS), (n_units, 2))
     unit_codes = [
-        f"{d}{INWARD_LETTERS[a]}{INWARD_LETTERS[b]}" for d, (a, b) in zip(inward_digit, letters, strict=True)
+        f"{d}{INWARD_LETTERS[a]}{INWARD_LETTERS[b]}"
+        for d, (a, b) in zip(inward_digit, letters, strict=True)
     ]
     street = np.arange(n) // 40
     street_names = [_street_name(s) for s in range(int(street.max()) + 1)]
     house_no = np.arange(n) % 40 + 1
-    flat = np.isin(tenure, [TENURES.index(t) for t in ("hmo", "social_rented", "temporary_accommodation")])
+    flat = np.isin(
+        tenure, [TENURES.index(t) for t in ("hmo", "social_rented", "temporary_accommodation")]
+    )
     flat &= rng.random(n) < 0.6
     flat_no = rng.integers(1, 12, n)
     postcodes = [f"{POSTCODE_AREA}{d} {unit_codes[u]}" for d, u in zip(district, unit, strict=True)]

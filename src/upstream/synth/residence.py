@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from upstream.synth.population import Population
-from upstream.synth.timeline import W, LifeEvents, days
+from upstream.synth.timeline import LifeEvents, W, days
 
 
 @dataclass
@@ -24,7 +24,12 @@ class Residence:
     to_day: np.ndarray  # inclusive
 
 
-def household_spells(home: np.ndarray, life: LifeEvents, moved: tuple[np.ndarray, np.ndarray, np.ndarray], n_households: int) -> tuple[np.ndarray, ...]:
+def household_spells(
+    home: np.ndarray,
+    life: LifeEvents,
+    moved: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_households: int,
+) -> tuple[np.ndarray, ...]:
     """(household, property, from, to) sorted by household and date."""
     start = np.concatenate([life.start_day, life.leave_day])
     end = np.concatenate([life.end_day, np.full(len(life.leave_day), W - 1)])
@@ -49,7 +54,12 @@ def memberships(pop: Population, life: LifeEvents) -> tuple[np.ndarray, ...]:
     last = np.minimum(life.dod_day - 1, W - 1)
     leave = np.full(n, W, dtype=np.int64)
     leave[life.leaver] = life.leave_day
-    first = (np.arange(n), pop.household, np.maximum(born, life.start_day[pop.household]), np.minimum(last, leave - 1))
+    first = (
+        np.arange(n),
+        pop.household,
+        np.maximum(born, life.start_day[pop.household]),
+        np.minimum(last, leave - 1),
+    )
     first_end = np.minimum(first[3], life.end_day[pop.household])
     second = (life.leaver, life.leave_household, life.leave_day, last[life.leaver])
     person = np.concatenate([first[0], second[0]])
@@ -60,7 +70,9 @@ def memberships(pop: Population, life: LifeEvents) -> tuple[np.ndarray, ...]:
     return person[keep], hh[keep], frm[keep], to[keep]
 
 
-def residence_intervals(members: tuple[np.ndarray, ...], spells: tuple[np.ndarray, ...], n_households: int) -> Residence:
+def residence_intervals(
+    members: tuple[np.ndarray, ...], spells: tuple[np.ndarray, ...], n_households: int
+) -> Residence:
     """Intersect memberships with household spells, vectorised by repeat."""
     person, m_hh, m_from, m_to = members
     s_hh, s_prop, s_from, s_to = spells

@@ -25,7 +25,10 @@ def prepare_out_dir(out: Path) -> None:
         raise InputError("is a file; give a directory for the city", where=str(out))
     if out.is_dir() and any(out.iterdir()):
         if not (out / MANIFEST).is_file() and not (out / MARKER).is_file():
-            raise InputError("is not empty and was not made by `upstream synth`; choose another --out", where=str(out))
+            raise InputError(
+                "is not empty and was not made by `upstream synth`; choose another --out",
+                where=str(out),
+            )
         for child in ("truth", "extracts", MANIFEST):
             path = out / child
             if path.is_dir():
@@ -72,7 +75,13 @@ def sha256(path: Path) -> str:
 
 
 def file_entry(path: Path, root: Path, rows: int, kind: str, **extra: str) -> dict[str, object]:
-    return {"path": str(path.relative_to(root)), "kind": kind, "rows": rows, "sha256": sha256(path), **extra}
+    return {
+        "path": str(path.relative_to(root)),
+        "kind": kind,
+        "rows": rows,
+        "sha256": sha256(path),
+        **extra,
+    }
 
 
 def write_manifest(out: Path, manifest: dict[str, object]) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from upstream.synth.extracts import columns as C
+from upstream.synth.extracts import columns as cols
 from upstream.synth.extracts.columns import CityView
 from upstream.synth.places import CITY
 from upstream.synth.records import SourceRecords
@@ -21,101 +21,105 @@ Columns = dict[str, pa.Array]
 
 
 def _record_ids(view: CityView, n: int, start: int) -> pa.Array:
-    return pa.array(C.integer_ids(view, n, start))
+    return pa.array(cols.integer_ids(view, n, start))
 
 
 def _postcode(view: CityView, r: SourceRecords) -> pa.Array:
-    return C.randomly_missing(view, C.address_part(view, view.postcode, r.property), 0.03)
+    return cols.randomly_missing(view, cols.address_part(view, view.postcode, r.property), 0.03)
 
 
 def housing(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     return {
-        "CaseRef": C.per_record(C.local_ids(view, n_reg, "HC", 7, 1_000_000), r),
+        "CaseRef": cols.per_record(cols.local_ids(view, n_reg, "HC", 7, 1_000_000), r),
         "RecordNo": _record_ids(view, len(r.person), 1),
         "Forename": forename,
         "Surname": surname,
-        "DOB": C.randomly_missing(view, C.dates(dob, "%d/%m/%Y"), 0.02),
-        "Gender": C.sex_codes(view, r, "M", "F"),
-        "AddressLine1": C.address_part(view, view.line1, r.property),
-        "AddressLine2": C.address_part(view, view.line2, r.property),
+        "DOB": cols.randomly_missing(view, cols.dates(dob, "%d/%m/%Y"), 0.02),
+        "Gender": cols.sex_codes(view, r, "M", "F"),
+        "AddressLine1": cols.address_part(view, view.line1, r.property),
+        "AddressLine2": cols.address_part(view, view.line2, r.property),
         "Postcode": _postcode(view, r),
-        "UPRN": C.randomly_missing(view, C.uprn(view, r.property), 0.15),
+        "UPRN": cols.randomly_missing(view, cols.uprn(view, r.property), 0.15),
         "NFA": pa.array(np.where(r.property == -1, "Y", "N")),
-        "EventDate": C.dates(r.day, "%d/%m/%Y"),
-        "EventType": C.stream_field(view, r.stream, "event_type"),
-        "UnitCostCode": C.stream_field(view, r.stream, "gmca_code"),
+        "EventDate": cols.dates(r.day, "%d/%m/%Y"),
+        "EventType": cols.stream_field(view, r.stream, "event_type"),
+        "UnitCostCode": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def _titles(view: CityView, r: SourceRecords) -> pa.Array:
     sex = view.sex[r.person]
-    female = np.where(view.rng.random(len(sex)) < 0.5, "Mrs", np.where(view.rng.random(len(sex)) < 0.5, "Ms", "Miss"))
-    return C.randomly_missing(view, pa.array(np.where(sex == "M", "Mr", female)), 0.05)
+    female = np.where(
+        view.rng.random(len(sex)) < 0.5,
+        "Mrs",
+        np.where(view.rng.random(len(sex)) < 0.5, "Ms", "Miss"),
+    )
+    return cols.randomly_missing(view, pa.array(np.where(sex == "M", "Mr", female)), 0.05)
 
 
 def revs_benefits(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     return {
-        "CLAIM_NO": C.per_record(pa.array(C.integer_ids(view, n_reg, 10_000_000)), r),
+        "CLAIM_NO": cols.per_record(pa.array(cols.integer_ids(view, n_reg, 10_000_000)), r),
         "TRANS_ID": _record_ids(view, len(r.person), 500_000_000),
         "TITLE": _titles(view, r),
-        "FIRST_NAME": C.upper(forename),
-        "SURNAME": C.upper(surname),
-        "BIRTH_DATE": C.randomly_missing(view, C.dates(dob, "%Y%m%d"), 0.01),
-        "PROPERTY_REF": C.uprn(view, r.property),
-        "ADDR1": C.upper(C.address_part(view, view.line1, r.property)),
-        "ADDR2": C.upper(C.address_part(view, view.line2, r.property)),
+        "FIRST_NAME": cols.upper(forename),
+        "SURNAME": cols.upper(surname),
+        "BIRTH_DATE": cols.randomly_missing(view, cols.dates(dob, "%Y%m%d"), 0.01),
+        "PROPERTY_REF": cols.uprn(view, r.property),
+        "ADDR1": cols.upper(cols.address_part(view, view.line1, r.property)),
+        "ADDR2": cols.upper(cols.address_part(view, view.line2, r.property)),
         "ADDR3": pa.array(np.full(len(r.person), CITY)),
         "POSTCODE": _postcode(view, r),
-        "TRANS_DATE": C.dates(r.day, "%Y%m%d"),
-        "TRANS_TYPE": C.stream_field(view, r.stream, "event_type"),
-        "COST_CODE": C.stream_field(view, r.stream, "gmca_code"),
+        "TRANS_DATE": cols.dates(r.day, "%Y%m%d"),
+        "TRANS_TYPE": cols.stream_field(view, r.stream, "event_type"),
+        "COST_CODE": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def childrens(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     return {
-        "LAChildID": C.per_record(C.local_ids(view, n_reg, "C", 7, 2_000_000), r),
+        "LAChildID": cols.per_record(cols.local_ids(view, n_reg, "C", 7, 2_000_000), r),
         "EventID": _record_ids(view, len(r.person), 1),
         "Forename": forename,
         "Surname": surname,
-        "DateOfBirth": C.dates(dob, "%Y-%m-%d"),
-        "Gender": C.sex_codes(view, r, "1", "2"),
-        "Ethnicity": C.randomly_missing(view, C.ethnicity_codes(view, r, 3), 0.04),
+        "DateOfBirth": cols.dates(dob, "%Y-%m-%d"),
+        "Gender": cols.sex_codes(view, r, "1", "2"),
+        "Ethnicity": cols.randomly_missing(view, cols.ethnicity_codes(view, r, 3), 0.04),
         "Postcode": _postcode(view, r),
-        "EventStartDate": C.dates(r.day, "%Y-%m-%d"),
-        "EventCode": C.stream_field(view, r.stream, "event_type"),
-        "UnitCost": C.stream_field(view, r.stream, "gmca_code"),
+        "EventStartDate": cols.dates(r.day, "%Y-%m-%d"),
+        "EventCode": cols.stream_field(view, r.stream, "event_type"),
+        "UnitCost": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def _nhs_numbers(view: CityView, r: SourceRecords, missing: float) -> pa.Array:
     per_reg = pa.array(view.nhs_number[r.identity.person]).cast(pa.string())
     absent = view.rng.random(len(r.identity.person)) < np.where(r.identity.duplicate, 0.5, missing)
-    return C.per_record(C.null_where(per_reg, absent), r)
+    return cols.per_record(cols.null_where(per_reg, absent), r)
 
 
 def adults(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     return {
-        "person_ref": C.per_record(pa.array(C.integer_ids(view, n_reg, 1_000_000)), r),
+        "person_ref": cols.per_record(pa.array(cols.integer_ids(view, n_reg, 1_000_000)), r),
         "event_id": _record_ids(view, len(r.person), 1),
         "nhs_number": _nhs_numbers(view, r, 0.25),
         "given_name": forename,
         "family_name": surname,
-        "date_of_birth": C.date32(dob),
-        "sex": C.sex_codes(view, r, "Male", "Female"),
+        "date_of_birth": cols.date32(dob),
+        "sex": cols.sex_codes(view, r, "Male", "Female"),
         "postcode": _postcode(view, r),
-        "uprn": C.randomly_missing(view, C.uprn(view, r.property), 0.10),
-        "event_date": C.date32(r.day),
-        "service_code": C.stream_field(view, r.stream, "event_type"),
-        "gmca_code": C.stream_field(view, r.stream, "gmca_code"),
+        "uprn": cols.randomly_missing(view, cols.uprn(view, r.property), 0.10),
+        "event_date": cols.date32(r.day),
+        "service_code": cols.stream_field(view, r.stream, "event_type"),
+        "gmca_code": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
@@ -131,74 +135,85 @@ def upn(serial: np.ndarray) -> pa.Array:
 
 
 def schools(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     nick = view.nickname[r.identity.person]
-    preferred = C.names(view, np.maximum(nick, 0))
-    preferred = C.null_where(preferred, (nick < 0) | (view.rng.random(n_reg) > 0.4))
-    send = np.where(view.send[r.person], np.where(view.rng.random(len(r.person)) < 0.25, "E", "K"), "N")
+    preferred = cols.names(view, np.maximum(nick, 0))
+    preferred = cols.null_where(preferred, (nick < 0) | (view.rng.random(n_reg) > 0.4))
+    send = np.where(
+        view.send[r.person], np.where(view.rng.random(len(r.person)) < 0.25, "E", "K"), "N"
+    )
     return {
-        "UPN": C.per_record(upn(C.integer_ids(view, n_reg, 100_000_000)), r),
+        "UPN": cols.per_record(upn(cols.integer_ids(view, n_reg, 100_000_000)), r),
         "RowID": _record_ids(view, len(r.person), 1),
         "LegalSurname": surname,
         "LegalForename": forename,
-        "PreferredForename": C.per_record(preferred, r),
-        "DOB": C.dates(dob, "%d-%b-%Y"),
-        "Sex": C.sex_codes(view, r, "M", "F"),
-        "Ethnicity": C.randomly_missing(view, C.ethnicity_codes(view, r, 3), 0.03),
+        "PreferredForename": cols.per_record(preferred, r),
+        "DOB": cols.dates(dob, "%d-%b-%Y"),
+        "Sex": cols.sex_codes(view, r, "M", "F"),
+        "Ethnicity": cols.randomly_missing(view, cols.ethnicity_codes(view, r, 3), 0.03),
         "SENProvision": pa.array(send),
         "Postcode": _postcode(view, r),
-        "Date": C.dates(r.day, "%d-%b-%Y"),
-        "EventType": C.stream_field(view, r.stream, "event_type"),
-        "UnitCostCode": C.stream_field(view, r.stream, "gmca_code"),
+        "Date": cols.dates(r.day, "%d-%b-%Y"),
+        "EventType": cols.stream_field(view, r.stream, "event_type"),
+        "UnitCostCode": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def police(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
-    when = C.with_time(view, r.day)
+    when = cols.with_time(view, r.day)
     year = pc.strftime(pa.array(when.astype("datetime64[s]")), format="%y")
-    serial = pc.utf8_lpad(pa.array(C.integer_ids(view, len(r.person), 10_000_000)).cast(pa.string()), width=8, padding="0")
-    category = C.stream_field(view, r.stream, "event_type")
+    serial = pc.utf8_lpad(
+        pa.array(cols.integer_ids(view, len(r.person), 10_000_000)).cast(pa.string()),
+        width=8,
+        padding="0",
+    )
+    category = cols.stream_field(view, r.stream, "event_type")
     is_da = pc.equal(category, "DAIN").to_numpy(zero_copy_only=False)
     role = np.where(view.rng.random(len(r.person)) < 0.5, "SUSPECT", "SUBJECT")
     role = np.where(is_da, np.where(view.sex[r.person] == "F", "VICTIM", "SUSPECT"), role)
-    sex = C.sex_codes(view, r, "M", "F")
+    sex = cols.sex_codes(view, r, "M", "F")
     return {
         "OccurrenceRef": pc.binary_join_element_wise("UP/", serial, "/", year, ""),
-        "NominalID": C.per_record(C.local_ids(view, n_reg, "N", 8, 30_000_000), r),
-        "Surname": C.upper(surname),
+        "NominalID": cols.per_record(cols.local_ids(view, n_reg, "N", 8, 30_000_000), r),
+        "Surname": cols.upper(surname),
         "Forenames": forename,
-        "DOB": C.randomly_missing(view, C.dates(dob, "%d/%m/%Y"), 0.05),
+        "DOB": cols.randomly_missing(view, cols.dates(dob, "%d/%m/%Y"), 0.05),
         "Sex": pc.if_else(pa.array(view.rng.random(len(r.person)) < 0.01), "U", sex),
-        "EthnicityIC": C.ethnicity_codes(view, r, 5),
-        "Address": C.randomly_missing(view, C.one_line_address(view, r.property), 0.04),
-        "IncidentDateTime": pc.strftime(pa.array(when.astype("datetime64[s]")), format="%d/%m/%Y %H:%M"),
+        "EthnicityIC": cols.ethnicity_codes(view, r, 5),
+        "Address": cols.randomly_missing(view, cols.one_line_address(view, r.property), 0.04),
+        "IncidentDateTime": pc.strftime(
+            pa.array(when.astype("datetime64[s]")), format="%d/%m/%Y %H:%M"
+        ),
         "Category": category,
-        "UnitCostCode": C.stream_field(view, r.stream, "gmca_code"),
+        "UnitCostCode": cols.stream_field(view, r.stream, "gmca_code"),
         "Role": pa.array(role),
     }
 
 
 def health(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
-    postcode = pc.if_else(pa.array(r.property == -1), C.NFA_POSTCODE_NHS, _postcode(view, r))
-    ethnic = C.ethnicity_codes(view, r, 4)
+    postcode = pc.if_else(pa.array(r.property == -1), cols.NFA_POSTCODE_NHS, _postcode(view, r))
+    ethnic = cols.ethnicity_codes(view, r, 4)
     return {
         "NHSNumber": _nhs_numbers(view, r, 0.05),
-        "LocalPatientID": C.per_record(C.local_ids(view, n_reg, "RUP", 7, 3_000_000), r),
+        "LocalPatientID": cols.per_record(cols.local_ids(view, n_reg, "RUP", 7, 3_000_000), r),
         "ActivityID": _record_ids(view, len(r.person), 1),
         "Forename": forename,
         "Surname": surname,
-        "DateOfBirth": C.dates(dob, "%Y-%m-%d"),
-        "PersonStatedGenderCode": C.sex_codes(view, r, "1", "2"),
+        "DateOfBirth": cols.dates(dob, "%Y-%m-%d"),
+        "PersonStatedGenderCode": cols.sex_codes(view, r, "1", "2"),
         "EthnicCategory": pc.if_else(pa.array(view.rng.random(len(r.person)) < 0.05), "Z", ethnic),
         "Postcode": postcode,
-        "ActivityDateTime": pc.strftime(pa.array(C.with_time(view, r.day).astype("datetime64[s]")), format="%Y-%m-%dT%H:%M:%S"),
-        "ActivityType": C.stream_field(view, r.stream, "event_type"),
-        "CostCode": C.stream_field(view, r.stream, "gmca_code"),
+        "ActivityDateTime": pc.strftime(
+            pa.array(cols.with_time(view, r.day).astype("datetime64[s]")),
+            format="%Y-%m-%dT%H:%M:%S",
+        ),
+        "ActivityType": cols.stream_field(view, r.stream, "event_type"),
+        "CostCode": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
@@ -214,55 +229,55 @@ def nino(index: np.ndarray) -> pa.Array:
 
 
 def dwp(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
-    claimant = pc.binary_join_element_wise(C.upper(surname), forename, ", ")
+    forename, surname, dob = cols.identity_columns(view, r)
+    claimant = pc.binary_join_element_wise(cols.upper(surname), forename, ", ")
     nino_reg = nino(view.nino_index[r.identity.person])
     return {
         "RECORD_ID": _record_ids(view, len(r.person), 1),
-        "NINO": C.randomly_missing(view, C.per_record(nino_reg, r), 0.02),
+        "NINO": cols.randomly_missing(view, cols.per_record(nino_reg, r), 0.02),
         "CLAIMANT_NAME": claimant,
-        "DOB": C.dates(dob, "%Y%m%d"),
-        "SEX": C.sex_codes(view, r, "M", "F"),
+        "DOB": cols.dates(dob, "%Y%m%d"),
+        "SEX": cols.sex_codes(view, r, "M", "F"),
         "POSTCODE": _postcode(view, r),
-        "EVENT_DATE": C.dates(r.day, "%Y%m%d"),
-        "EVENT_CODE": C.stream_field(view, r.stream, "event_type"),
-        "COST_CODE": C.stream_field(view, r.stream, "gmca_code"),
+        "EVENT_DATE": cols.dates(r.day, "%Y%m%d"),
+        "EVENT_CODE": cols.stream_field(view, r.stream, "event_type"),
+        "COST_CODE": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def youth_offending(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     return {
-        "YOTRef": C.per_record(C.local_ids(view, n_reg, "YOT", 6, 100_000), r),
+        "YOTRef": cols.per_record(cols.local_ids(view, n_reg, "YOT", 6, 100_000), r),
         "ContactID": _record_ids(view, len(r.person), 1),
         "Forename": forename,
         "Surname": surname,
-        "DOB": C.dates(dob, "%d/%m/%Y"),
-        "Gender": C.sex_codes(view, r, "Male", "Female"),
-        "Ethnicity": C.randomly_missing(view, C.ethnicity_codes(view, r, 3), 0.05),
+        "DOB": cols.dates(dob, "%d/%m/%Y"),
+        "Gender": cols.sex_codes(view, r, "Male", "Female"),
+        "Ethnicity": cols.randomly_missing(view, cols.ethnicity_codes(view, r, 3), 0.05),
         "Postcode": _postcode(view, r),
-        "ContactDate": C.dates(r.day, "%d/%m/%Y"),
-        "ContactType": C.stream_field(view, r.stream, "event_type"),
-        "UnitCostCode": C.stream_field(view, r.stream, "gmca_code"),
+        "ContactDate": cols.dates(r.day, "%d/%m/%Y"),
+        "ContactType": cols.stream_field(view, r.stream, "event_type"),
+        "UnitCostCode": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 
 def drug_alcohol(view: CityView, r: SourceRecords) -> Columns:
-    forename, surname, dob = C.identity_columns(view, r)
+    forename, surname, dob = cols.identity_columns(view, r)
     n_reg = len(r.identity.person)
     postcode = pc.if_else(pa.array(r.property == -1), "NFA", _postcode(view, r))
     return {
-        "CLIENT_ID": C.per_record(C.local_ids(view, n_reg, "DA", 6, 100_000), r),
+        "CLIENT_ID": cols.per_record(cols.local_ids(view, n_reg, "DA", 6, 100_000), r),
         "EVENT_ID": _record_ids(view, len(r.person), 1),
-        "FINITIAL": C.upper(pc.utf8_slice_codeunits(forename, 0, 1)),
-        "SINITIAL": C.upper(pc.utf8_slice_codeunits(surname, 0, 1)),
-        "DOB": C.dates(dob, "%Y-%m-%d"),
-        "SEX": C.sex_codes(view, r, "M", "F"),
+        "FINITIAL": cols.upper(pc.utf8_slice_codeunits(forename, 0, 1)),
+        "SINITIAL": cols.upper(pc.utf8_slice_codeunits(surname, 0, 1)),
+        "DOB": cols.dates(dob, "%Y-%m-%d"),
+        "SEX": cols.sex_codes(view, r, "M", "F"),
         "POSTCODE": postcode,
-        "EVENT_DATE": C.dates(r.day, "%Y-%m-%d"),
-        "EVENT_TYPE": C.stream_field(view, r.stream, "event_type"),
-        "COST_CODE": C.stream_field(view, r.stream, "gmca_code"),
+        "EVENT_DATE": cols.dates(r.day, "%Y-%m-%d"),
+        "EVENT_TYPE": cols.stream_field(view, r.stream, "event_type"),
+        "COST_CODE": cols.stream_field(view, r.stream, "gmca_code"),
     }
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from upstream.synth import params as P
+from upstream.synth import params
 from upstream.synth.events import Stream
 from upstream.synth.places import CITY, Places
 from upstream.synth.records import SourceRecords
@@ -51,21 +51,24 @@ def dates(days_or_dates: np.ndarray, fmt: str) -> pa.Array:
     """Format days-from-window-start (ints) or datetime64 values with strftime."""
     values = days_or_dates
     if values.dtype.kind in "iu":
-        values = P.WINDOW_START + values.astype("timedelta64[D]")
+        values = params.WINDOW_START + values.astype("timedelta64[D]")
     return pc.strftime(pa.array(values.astype("datetime64[s]")), format=fmt)
 
 
 def date32(days_or_dates: np.ndarray) -> pa.Array:
     values = days_or_dates
     if values.dtype.kind in "iu":
-        values = P.WINDOW_START + values.astype("timedelta64[D]")
+        values = params.WINDOW_START + values.astype("timedelta64[D]")
     return pa.array(values.astype("datetime64[D]"), type=pa.date32())
 
 
 def with_time(view: CityView, day: np.ndarray) -> np.ndarray:
     """Event days with a time of day, busiest in the afternoon and evening."""
     minutes = (np.clip(view.rng.normal(15.5 * 60, 300, len(day)), 0, 1439)).astype(np.int64)
-    return (P.WINDOW_START + day.astype("timedelta64[D]")).astype("datetime64[m]") + minutes.astype("timedelta64[m]")
+    stamped: np.ndarray = (params.WINDOW_START + day.astype("timedelta64[D]")).astype(
+        "datetime64[m]"
+    ) + minutes.astype("timedelta64[m]")
+    return stamped
 
 
 def address_part(view: CityView, part: pa.Array, prop: np.ndarray) -> pa.Array:
@@ -81,7 +84,9 @@ def stream_field(view: CityView, stream: np.ndarray, field: str) -> pa.Array:
     return values.take(pa.array(stream))
 
 
-def local_ids(view: CityView, n_registrations: int, prefix: str, digits: int, start: int) -> pa.Array:
+def local_ids(
+    view: CityView, n_registrations: int, prefix: str, digits: int, start: int
+) -> pa.Array:
     """Shuffled sequential ids, so a source's ids say nothing about the true person."""
     numbers = start + view.rng.permutation(n_registrations)
     text = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=digits, padding="0")
@@ -102,7 +107,7 @@ def sex_codes(view: CityView, records: SourceRecords, male: str, female: str) ->
 
 
 def ethnicity_codes(view: CityView, records: SourceRecords, column: int) -> pa.Array:
-    codes = np.array([g[column] for g in P.ETHNIC_GROUPS])
+    codes = np.array([g[column] for g in params.ETHNIC_GROUPS])
     return pa.array(codes[view.ethnic_group[records.person]])
 
 
@@ -110,7 +115,11 @@ def one_line_address(view: CityView, prop: np.ndarray) -> pa.Array:
     line1 = address_part(view, view.line1, prop)
     line2 = address_part(view, view.line2, prop)
     postcode = address_part(view, view.postcode, prop)
-    road = pc.if_else(pc.equal(pc.fill_null(line2, ""), ""), line1, pc.binary_join_element_wise(line1, line2, ", "))
+    road = pc.if_else(
+        pc.equal(pc.fill_null(line2, ""), ""),
+        line1,
+        pc.binary_join_element_wise(line1, line2, ", "),
+    )
     joined = pc.binary_join_element_wise(road, pa.scalar(CITY), postcode, ", ")
     return pc.if_else(pa.array(prop == -1), pa.scalar("NO FIXED ABODE"), joined)
 
@@ -119,7 +128,9 @@ def upper(array: pa.Array) -> pa.Array:
     return pc.utf8_upper(array)
 
 
-def identity_columns(view: CityView, records: SourceRecords) -> tuple[pa.Array, pa.Array, np.ndarray]:
+def identity_columns(
+    view: CityView, records: SourceRecords
+) -> tuple[pa.Array, pa.Array, np.ndarray]:
     """Forename, surname (per record) and recorded date of birth (per record)."""
     ident = records.identity
     forename = per_record(names(view, ident.forename), records)
