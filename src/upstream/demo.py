@@ -48,9 +48,9 @@ def ensure_city(*, people: int, seed: int, out: Path, regenerate: bool) -> None:
                 f"Using the synthetic city already in {out} ({people:,} people, seed {seed})."
             )
             return
-    from upstream.synth import generate_city
+    from upstream.synth.commands import synth  # the CLI command, for its progress bars
 
-    generate_city(people=people, seed=seed, out=out)
+    synth(people=people, seed=seed, out=out)
 
 
 def run_pipelines(city_dir: Path, data_dir: Path) -> None:

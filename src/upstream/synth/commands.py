@@ -23,8 +23,10 @@ def synth(
 ) -> None:
     """Generate the synthetic city: truth tables, agency extracts and a manifest."""
     from upstream.synth.city import STAGES, check_arguments, generate_city
+    from upstream.synth.writer import check_out_dir
 
     check_arguments(people, seed)
+    check_out_dir(out)  # before the progress bar, so a bad folder is one clean line
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -19,8 +19,8 @@ MANIFEST = "manifest.json"
 MARKER = ".upstream-synth"  # written first, so a half-written city can be replaced too
 
 
-def prepare_out_dir(out: Path) -> None:
-    """Refuse a file, or a non-empty directory that synth did not make; clear our own."""
+def check_out_dir(out: Path) -> None:
+    """Refuse a file, or a non-empty directory that synth did not make."""
     if out.exists() and not out.is_dir():
         raise InputError("is a file; give a directory for the city", where=str(out))
     if out.is_dir() and any(out.iterdir()):
@@ -29,6 +29,12 @@ def prepare_out_dir(out: Path) -> None:
                 "is not empty and was not made by `upstream synth`; choose another --out",
                 where=str(out),
             )
+
+
+def prepare_out_dir(out: Path) -> None:
+    """Check the folder, then clear what an earlier run of synth left in it."""
+    check_out_dir(out)
+    if out.is_dir():
         for child in ("truth", "extracts", MANIFEST):
             path = out / child
             if path.is_dir():
