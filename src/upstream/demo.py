@@ -35,7 +35,13 @@ class PipelineStep:
 
 
 # Every batch step the main job runs after the synthetic city is generated.
-PIPELINES: list[PipelineStep] = []
+PIPELINES: list[PipelineStep] = [
+    PipelineStep(
+        "directory",
+        "the synthetic services directory for the city's wards (Open Referral UK)",
+        "upstream.directory.pipeline:load_for_city",
+    ),
+]
 
 
 def ensure_city(*, people: int, seed: int, out: Path, regenerate: bool) -> None:

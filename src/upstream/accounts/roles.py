@@ -70,6 +70,14 @@ NAVIGATION: list[NavItem] = [
             {Role.ANALYST, Role.COMMISSIONER, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}
         ),
     ),
+    NavItem(
+        "Find help",
+        "directory:search",
+        frozenset({Role.CITIZEN, Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER}),
+    ),
+    # Directory editors: administrators, and anyone given the directory.change_service
+    # permission (upstream.directory.permissions), who reach it from the Find help pages.
+    NavItem("Directory editing", "directory:editor", frozenset({Role.ADMINISTRATOR})),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from upstream.web import views
@@ -13,4 +13,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("directory/api/", include("upstream.directory.api_urls")),
+    path("directory/", include("upstream.directory.urls")),
 ]
