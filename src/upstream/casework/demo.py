@@ -1,0 +1,55 @@
+"""The demo: index the published people for search, and give the demo practitioner and team a
+caseload of whole households, so the README's main job has someone to find."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db.models import Q
+from django.utils import timezone
+
+DEMO_HOUSEHOLDS = 6  # allocated to the demo team; the first half to the demo practitioner
+
+
+def prepare(city_dir: Path, data_dir: Path) -> None:
+    """Pipeline step (after publish): rebuild the search index."""
+    from upstream.web.commands import migrate
+
+    migrate()
+    from upstream.casework.search import rebuild_index
+
+    rebuild_index()
+
+
+def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) -> int:
+    """Allocate the costliest current households with three or more members to the demo team
+    (idempotent: does nothing if the team already has a caseload). Returns people allocated."""
+    from upstream.casework.models import Allocation, SearchKey
+    from upstream.casework.search import rebuild_index
+    from upstream.people.models import Household, Person
+
+    if not Person.objects.exists() or Allocation.objects.filter(team=team).exists():
+        return 0
+    if not SearchKey.objects.exists():
+        rebuild_index()
+    households = Household.objects.filter(Q(end_date__isnull=True), member_count__gte=3).order_by(
+        "-total_cost"
+    )[:DEMO_HOUSEHOLDS]
+    allocated = 0
+    for i, household in enumerate(households):
+        worker = practitioner if i < DEMO_HOUSEHOLDS // 2 else None
+        members = household.memberships.filter(end_date__isnull=True).values_list(
+            "person_id", flat=True
+        )
+        Allocation.objects.bulk_create(
+            Allocation(
+                person_id=p,
+                team=team,
+                worker=worker,
+                allocated_by=manager,
+                allocated_at=timezone.now(),
+            )  # type: ignore[misc]
+            for p in members
+        )
+        allocated += len(members)
+    return allocated

@@ -1,0 +1,70 @@
+"""Reading the pages' query strings and forms into domain values, with errors per field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import QueryDict
+
+from upstream.casework.search import Query
+from upstream.casework.story import Period
+
+
+def parse_date(text: str, field: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{field}: enter a real date, for example 2011-03-27") from None
+
+
+def date_of_birth(params: QueryDict, errors: dict[str, str]) -> date | None:
+    parts = [params.get(f"dob_{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return parse_optional(params.get("date_of_birth", ""), "date_of_birth", errors)
+    try:
+        day, month, year = (int(p) for p in parts)
+        return date(year, month, day)
+    except ValueError:
+        errors["dob_day"] = "Date of birth must be a real date, for example 27 3 2011"
+        return None
+
+
+def parse_optional(text: str, field: str, errors: dict[str, str]) -> date | None:
+    try:
+        return parse_date(text, field)
+    except ValueError as error:
+        errors[field] = str(error).split(": ", 1)[1]
+        return None
+
+
+def search_query(params: QueryDict) -> tuple[Query, dict[str, str]]:
+    errors: dict[str, str] = {}
+    query = Query(
+        name=params.get("name", "").strip()[:200],
+        date_of_birth=date_of_birth(params, errors),
+        postcode=params.get("postcode", "").strip()[:10],
+        identifier=params.get("identifier", "").strip()[:80],
+    )
+    return query, errors
+
+
+def financial_year_period(text: str) -> tuple[date | None, date | None]:
+    """'2023/24' → 1 April 2023 to 31 March 2024 (the UK financial year)."""
+    try:
+        start = int(text.split("/")[0])
+    except ValueError:
+        return None, None
+    return date(start, 4, 1), date(start + 1, 3, 31)
+
+
+def period(params: QueryDict) -> tuple[Period, dict[str, str]]:
+    errors: dict[str, str] = {}
+    start = parse_optional(params.get("from", ""), "from", errors)
+    end = parse_optional(params.get("to", ""), "to", errors)
+    year = params.get("year", "").strip()
+    if year and 1900 < (financial_year_period(year)[0] or date.min).year < 2200:
+        start, end = financial_year_period(year)
+    return Period(agency=params.get("agency", "").strip()[:40], start=start, end=end), errors

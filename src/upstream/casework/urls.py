@@ -1,0 +1,22 @@
+from django.urls import path
+
+from upstream.casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("people/", views.find_person, name="find"),
+    path("people/<str:person_id>/", views.person_page, name="person"),
+    path("people/<str:person_id>/reason/", views.record_reason_page, name="reason"),
+    path("people/<str:person_id>/<slug:table>.<str:fmt>", views.person_table, name="person-table"),
+    path("households/<str:household_id>/", views.household_page, name="household"),
+    path(
+        "households/<str:household_id>/<slug:table>.<str:fmt>",
+        views.household_table,
+        name="household-table",
+    ),
+    path("caseload/", views.caseload_page, name="caseload"),
+    path("caseload.<str:fmt>", views.caseload_page, name="caseload-table"),
+    path("caseload/allocate/", views.allocate_page, name="allocate"),
+    path("caseload/<int:allocation_id>/end/", views.end_allocation_page, name="end-allocation"),
+]

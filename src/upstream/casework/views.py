@@ -1,0 +1,324 @@
+"""Casework pages: Find a person, Person, Household, Record a reason, Caseload.
+
+Thin: each view reads the request, calls `services` (which decides access and audits), and
+renders a page or a table download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from upstream.accounts.models import User
+from upstream.accounts.roles import Role
+from upstream.casework import forms, services
+from upstream.casework.access import BASIS_LABELS, caseload, may_search
+from upstream.casework.charts import cost_chart
+from upstream.casework.exports import FORMATS, table_response
+from upstream.casework.models import Allocation
+from upstream.casework.story import Period
+from upstream.casework.tables import household_tables, person_tables, table_rows
+from upstream.errors import InputError
+from upstream.governance.audit import Actor, Event, record
+from upstream.governance.models import Dataset
+from upstream.governance.purposes import purposes_for
+from upstream.governance.reasons import record_reason
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def denied_page(request: HttpRequest, denial: services.Denied, **context: Any) -> HttpResponse:
+    user = _user(request)
+    offer_reason = bool(denial.person_id) and bool(purposes_for(user.role_enum))
+    return render(
+        request,
+        "casework/denied.html",
+        {
+            "message": denial.message,
+            "person_id": denial.person_id if offer_reason else "",
+            "purposes": purposes_for(user.role_enum),
+            **context,
+        },
+        status=403,
+    )
+
+
+@login_required
+def find_person(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    query, errors = forms.search_query(request.GET)
+    results: list[services.Result] = []
+    searched = not query.is_empty and not errors
+    actor = Actor.from_request(request)
+    try:
+        if not may_search(user):
+            raise services.refuse(
+                actor, "search", "Your role does not include finding people's records."
+            )
+        if searched:
+            results = services.search_people(actor, user, query)
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    return render(
+        request,
+        "casework/find.html",
+        {
+            "query": query,
+            "params": request.GET,
+            "errors": errors,
+            "results": results,
+            "searched": searched,
+            "basis_labels": BASIS_LABELS,
+            "pseudonymous": user.role_enum == Role.ANALYST,
+        },
+    )
+
+
+def _person_story(request: HttpRequest, person_id: str, view: str) -> Any:
+    period, errors = forms.period(request.GET)
+    return services.view_person(
+        Actor.from_request(request), _user(request), person_id, period, view=view
+    ), errors
+
+
+@login_required
+def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    try:
+        story, errors = _person_story(request, person_id, "person page")
+    except services.Moved as moved:
+        return redirect("casework:person", person_id=moved.person_id)
+    except services.NotFound:
+        raise Http404("No person has this ID") from None
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    return render(
+        request,
+        "casework/person.html",
+        {
+            "story": story,
+            "errors": errors,
+            "chart": cost_chart(story.costs_by_year, story.this_year),
+            "datasets": Dataset.objects.filter(code__in=story.access.sources),
+            "years": [y.financial_year for y in story.costs_by_year],
+            "params": request.GET,
+            "filtered": story.period != Period(),
+        },
+    )
+
+
+@login_required
+def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Unknown format")
+    try:
+        story, _ = _person_story(request, person_id, f"{table}.{fmt}")
+    except services.Moved as moved:
+        return redirect("casework:person-table", person_id=moved.person_id, table=table, fmt=fmt)
+    except services.NotFound:
+        raise Http404("No person has this ID") from None
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    tables = person_tables(story)
+    if table not in tables:
+        raise Http404("Unknown table")
+    rows, columns = table_rows(*tables[table], story.access)
+    return table_response(f"{person_id}-{table}", fmt, rows, columns)
+
+
+@login_required
+def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    user = _user(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            record_reason(
+                Actor.from_request(request),
+                user,
+                person_id,
+                request.POST.get("purpose", ""),
+                request.POST.get("reason", ""),
+            )
+            return redirect("casework:person", person_id=person_id)
+        except InputError as error:
+            errors[error.where or "reason"] = error.message
+    if not purposes_for(user.role_enum):
+        return denied_page(
+            request,
+            services.refuse(
+                Actor.from_request(request),
+                "record-reason",
+                "Your role does not include seeing people's records.",
+                person=person_id,
+            ),
+        )
+    return render(
+        request,
+        "casework/reason.html",
+        {
+            "person_id": person_id,
+            "purposes": purposes_for(user.role_enum),
+            "errors": errors,
+            "form": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _household_story(request: HttpRequest, household_id: str, view: str) -> Any:
+    period, _ = forms.period(request.GET)
+    return services.view_household(
+        Actor.from_request(request), _user(request), household_id, period, view=view
+    )
+
+
+@login_required
+def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
+    try:
+        story = _household_story(request, household_id, "household page")
+    except services.NotFound:
+        raise Http404("No household has this ID") from None
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    current = [m for m in story.members if m.household_id == story.household_id]
+    earlier = [m for m in story.members if m.household_id != story.household_id]
+    return render(
+        request,
+        "casework/household.html",
+        {
+            "story": story,
+            "current": current,
+            "earlier": earlier,
+            "chart": cost_chart(story.costs_by_year, ""),
+        },
+    )
+
+
+@login_required
+def household_table(request: HttpRequest, household_id: str, table: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Unknown format")
+    try:
+        story = _household_story(request, household_id, f"{table}.{fmt}")
+    except services.NotFound:
+        raise Http404("No household has this ID") from None
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    tables = household_tables(story)
+    if table not in tables:
+        raise Http404("Unknown table")
+    rows, columns = table_rows(*tables[table], story.access)
+    return table_response(f"{household_id}-{table}", fmt, rows, columns)
+
+
+CASELOAD_ROLES = {Role.PRACTITIONER, Role.TEAM_MANAGER}
+CASELOAD_COLUMNS = ("person_id", "name", "date_of_birth", "team", "worker", "allocated_at")
+
+
+def caseload_rows(user: User) -> list[dict[str, Any]]:
+    allocations = (
+        Allocation.objects.filter(caseload(user))
+        .select_related("person", "worker")
+        .order_by("person__family_name", "person__given_name")
+    )
+    return [
+        {
+            "allocation": a.pk,
+            "person_id": a.person_id,
+            "name": f"{a.person.given_name} {a.person.family_name}".strip(),
+            "date_of_birth": a.person.date_of_birth.isoformat() if a.person.date_of_birth else "",
+            "team": a.team,
+            "worker": (a.worker.get_full_name() or a.worker.username) if a.worker else "",
+            "worker_username": a.worker.username if a.worker else "",
+            "allocated_at": a.allocated_at.date().isoformat(),
+        }
+        for a in allocations
+    ]
+
+
+@login_required
+def caseload_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    user = _user(request)
+    actor = Actor.from_request(request)
+    if user.role_enum not in CASELOAD_ROLES:
+        return denied_page(
+            request,
+            services.refuse(
+                actor, "view-caseload", "Caseloads are for practitioners and team managers."
+            ),
+        )
+    rows = caseload_rows(user)
+    record(
+        actor,
+        Event(
+            action="view-caseload",
+            people_shown=tuple(r["person_id"] for r in rows),
+            detail={"format": fmt or "page"},
+        ),
+    )
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("Unknown format")
+        return table_response("caseload", fmt, rows, CASELOAD_COLUMNS)
+    team = (
+        User.objects.filter(team=user.team, role=Role.PRACTITIONER.value).order_by("last_name")
+        if user.team
+        else User.objects.none()
+    )
+    return render(
+        request,
+        "casework/caseload.html",
+        {
+            "rows": rows,
+            "is_manager": user.role_enum == Role.TEAM_MANAGER,
+            "team_members": team,
+            "errors": {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def allocate_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    try:
+        services.allocate(
+            Actor.from_request(request),
+            user,
+            request.POST.get("person_id", "").strip(),
+            request.POST.get("worker", ""),
+        )
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    except InputError as error:
+        team = User.objects.filter(team=user.team, role=Role.PRACTITIONER.value)
+        errors = {error.where or "person_id": error.message}
+        return render(
+            request,
+            "casework/caseload.html",
+            {
+                "rows": caseload_rows(user),
+                "is_manager": True,
+                "team_members": team,
+                "errors": errors,
+                "form": request.POST,
+            },
+            status=400,
+        )
+    return redirect(reverse("casework:caseload"))
+
+
+@login_required
+@require_POST
+def end_allocation_page(request: HttpRequest, allocation_id: int) -> HttpResponse:
+    try:
+        services.end_allocation(Actor.from_request(request), _user(request), allocation_id)
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    return redirect(reverse("casework:caseload"))

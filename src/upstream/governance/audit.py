@@ -1,0 +1,201 @@
+"""The audit log: append an entry for every read and write of personal data, and verify the
+hash chain.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical content
+(sorted-key JSON of every field but the hash), so changing, removing or reordering any entry
+breaks the chain from that point; the chain head (last sequence and hash) finds entries cut
+from the end. Appends lock the head row, so concurrent requests never fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from upstream.governance.models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "sequence",
+    "at",
+    "actor",
+    "actor_role",
+    "action",
+    "outcome",
+    "person",
+    "household",
+    "purpose",
+    "reason",
+    "people_shown",
+    "resource",
+    "ip_address",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and from where: taken from the request, or named for batch jobs."""
+
+    username: str
+    role: str = ""
+    ip_address: str = ""
+    resource: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = request.user
+        return cls(
+            username=user.get_username() if user.is_authenticated else "anonymous",
+            role=getattr(user, "role", "") if user.is_authenticated else "",
+            ip_address=client_address(request),
+            resource=request.get_full_path()[:300],
+        )
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it,
+    # so a deployment behind a proxy sets REMOTE_ADDR from it in the proxy's WSGI config.
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened to whose data and why."""
+
+    action: str
+    outcome: str = "allowed"
+    person: str = ""
+    household: str = ""
+    purpose: str = ""
+    reason: str = ""
+    people_shown: tuple[str, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def canonical(entry: AuditEntry) -> str:
+    content: dict[str, Any] = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    content["at"] = entry.at.astimezone(UTC).isoformat()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    text = entry.previous_hash + "\n" + canonical(entry)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _locked_head() -> AuditChainHead:
+    # A write first: it takes PostgreSQL's row lock and SQLite's write lock before we read.
+    if not AuditChainHead.objects.filter(pk=1).update(sequence=F("sequence")):
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": GENESIS})
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def _text(value: str) -> str:
+    return value.replace("\x00", "")  # PostgreSQL text cannot hold NUL; nor should a log
+
+
+def record(actor: Actor, event: Event) -> AuditEntry:
+    """Append one entry to the chain and return it."""
+    actor = Actor(
+        *(_text(v) for v in (actor.username, actor.role, actor.ip_address, actor.resource))
+    )
+    event = Event(
+        event.action,
+        event.outcome,
+        _text(event.person),
+        _text(event.household),
+        event.purpose,
+        _text(event.reason),
+        event.people_shown,
+        event.detail,
+    )
+    with transaction.atomic():
+        head = _locked_head()
+        entry = AuditEntry(
+            sequence=head.sequence + 1,
+            at=timezone.now(),
+            actor=actor.username[:150],
+            actor_role=actor.role,
+            action=event.action,
+            outcome=event.outcome,
+            person=event.person,
+            household=event.household,
+            purpose=event.purpose,
+            reason=event.reason,
+            people_shown=f",{','.join(event.people_shown)}," if event.people_shown else "",
+            resource=actor.resource,
+            ip_address=actor.ip_address,
+            detail=json.loads(json.dumps(event.detail, default=str).replace("\\u0000", "")),
+            previous_hash=head.hash,
+        )
+        # Hash what the database will give back: microsecond UTC time, JSON-safe detail.
+        entry.at = entry.at.astimezone(UTC)
+        entry.hash = entry_hash(entry)
+        entry.save()
+        AuditChainHead.objects.filter(pk=1).update(sequence=entry.sequence, hash=entry.hash)
+    return entry
+
+
+def record_request(request: HttpRequest, event: Event) -> AuditEntry:
+    return record(Actor.from_request(request), event)
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head_hash: str
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _entries() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("sequence").iterator(chunk_size=5000)
+
+
+def _first_problem(entry: AuditEntry, expected: int, previous: str) -> str:
+    if entry.sequence != expected:
+        return f"entry {expected} is missing (the next entry is {entry.sequence})"
+    if entry.previous_hash != previous:
+        return (
+            f"entry {entry.sequence} does not follow entry {expected - 1} (previous hash differs)"
+        )
+    if entry_hash(entry) != entry.hash:
+        return f"entry {entry.sequence} was changed after it was written (its hash does not match its content)"
+    return ""
+
+
+def verify() -> Verification:
+    """Walk the chain from the first entry; report the first broken link."""
+    previous, expected = GENESIS, 1
+    for entry in _entries():
+        problem = _first_problem(entry, expected, previous)
+        if problem:
+            return Verification(expected - 1, previous, broken_at=expected, problem=problem)
+        previous, expected = entry.hash, expected + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and (head.sequence, head.hash) != (expected - 1, previous):
+        return Verification(
+            expected - 1,
+            previous,
+            broken_at=expected,
+            problem=f"the chain should end at entry {head.sequence} but ends at entry {expected - 1} (entries removed from the end)",
+        )
+    return Verification(expected - 1, previous)
+
+
+def when(value: datetime | None) -> str:
+    return value.astimezone(UTC).isoformat() if value else ""

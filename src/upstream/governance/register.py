@@ -1,0 +1,123 @@
+"""The dataset register: load the shipped register, and decide which sources a viewer may see.
+
+A view shows only the datasets whose permitted uses cover the viewer's role and purpose.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from upstream.accounts.roles import Role
+from upstream.errors import InputError
+from upstream.governance.models import Dataset, PermittedUse
+from upstream.governance.purposes import Purpose
+
+REGISTER_FILE = "data/datasets.toml"
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    code: str
+    name: str
+    description: str
+    controller: str
+    lawful_basis: str
+    uses: tuple[tuple[str, str], ...]  # (purpose, role)
+
+
+def _uses(rows: list[dict[str, Any]], where: str) -> list[tuple[str, str]]:
+    pairs = []
+    for row in rows:
+        purpose = row.get("purpose", "")
+        if purpose not in set(Purpose):
+            raise InputError(f"unknown purpose {purpose!r}", where=where)
+        for role in row.get("roles", []):
+            if role not in set(Role):
+                raise InputError(f"unknown role {role!r}", where=where)
+            pairs.append((purpose, role))
+    return pairs
+
+
+def read_register(text: str | None = None) -> list[DatasetEntry]:
+    """Parse the register (the shipped one by default); unknown purposes or roles are errors."""
+    if text is None:
+        text = resources.files("upstream.governance").joinpath(REGISTER_FILE).read_text("utf-8")
+    data = tomllib.loads(text)
+    defaults = _uses(data.get("defaults", {}).get("uses", []), "datasets.toml [defaults]")
+    entries = []
+    for row in data.get("dataset", []):
+        where = f"datasets.toml dataset {row.get('code', '?')}"
+        uses = defaults + _uses(row.get("uses", []), where)
+        entries.append(
+            DatasetEntry(
+                code=row["code"],
+                name=row["name"],
+                description=row.get("description", ""),
+                controller=row["controller"],
+                lawful_basis=row["lawful_basis"],
+                uses=tuple(dict.fromkeys(uses)),
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def ensure_register(entries: list[DatasetEntry] | None = None) -> int:
+    """Add the datasets that are missing (with their uses); returns how many were added."""
+    added = 0
+    for entry in entries if entries is not None else read_register():
+        dataset, created = Dataset.objects.get_or_create(
+            code=entry.code,
+            defaults={
+                "name": entry.name,
+                "description": entry.description,
+                "controller": entry.controller,
+                "lawful_basis": entry.lawful_basis,
+            },
+        )
+        if created:
+            added += 1
+            PermittedUse.objects.bulk_create(
+                PermittedUse(dataset=dataset, purpose=p, role=r) for p, r in entry.uses
+            )
+    return added
+
+
+def ensure_register_after_migrate(**kwargs: Any) -> None:
+    ensure_register()
+
+
+def permitted_sources(role: Role, purpose: Purpose | None) -> frozenset[str]:
+    """The codes of the datasets this role may see for this purpose."""
+    if purpose is None:
+        return frozenset()
+    return frozenset(
+        PermittedUse.objects.filter(role=role.value, purpose=purpose.value).values_list(
+            "dataset__code", flat=True
+        )
+    )
+
+
+def withheld_datasets(role: Role, purpose: Purpose | None) -> list[Dataset]:
+    """Datasets not shown to this role for this purpose (named on the page, contents withheld)."""
+    shown = permitted_sources(role, purpose)
+    return [d for d in Dataset.objects.all() if d.code not in shown]
+
+
+def dataset_code_for(source: str, codes: frozenset[str] | set[str]) -> str | None:
+    """The register's dataset for a record's source: the code itself or `code_…` (health_ae)."""
+    if source in codes:
+        return source
+    for code in codes:
+        if source.startswith(code + "_"):
+            return code
+    return None
+
+
+def source_is_permitted(source: str, permitted: frozenset[str]) -> bool:
+    return dataset_code_for(source, permitted) is not None

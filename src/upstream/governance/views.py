@@ -1,0 +1,239 @@
+"""The data protection officer's pages: the audit log, subject-access reports, the queue of
+recorded reasons to review, and the dataset register (which every staff role may read)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from upstream.accounts.models import User
+from upstream.accounts.roles import Role
+from upstream.casework.exports import FORMATS, plain, table_response
+from upstream.casework.forms import parse_optional
+from upstream.errors import InputError
+from upstream.governance.audit import Actor, Event, record
+from upstream.governance.models import AuditEntry, Dataset, RecordedReason
+from upstream.governance.reasons import review_reason, waiting_for_review
+from upstream.governance.services import AUDIT_COLUMNS, AuditSearch, entry_row, search_audit
+
+STAFF_ROLES = set(Role) - {Role.CITIZEN}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def require_dpo(request: HttpRequest, action: str) -> None:
+    if _user(request).role_enum != Role.DATA_PROTECTION_OFFICER:
+        record(
+            Actor.from_request(request),
+            Event(action=action, outcome="denied", reason="data protection officer only"),
+        )
+        raise PermissionDenied("This page is for the data protection officer.")
+
+
+def audit_search_from(request: HttpRequest) -> tuple[AuditSearch, dict[str, str]]:
+    errors: dict[str, str] = {}
+    params = request.GET
+    search = AuditSearch(
+        person=params.get("person", "").strip()[:64],
+        actor=params.get("actor", "").strip()[:150],
+        action=params.get("action", "").strip()[:40],
+        outcome=params.get("outcome", "").strip()[:10],
+        start=parse_optional(params.get("from", ""), "from", errors),
+        end=parse_optional(params.get("to", ""), "to", errors),
+    )
+    return search, errors
+
+
+@login_required
+def audit_log(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    require_dpo(request, "view-audit")
+    search, errors = audit_search_from(request)
+    entries = search_audit(search)
+    record(
+        Actor.from_request(request),
+        Event(
+            action="view-audit",
+            person=search.person,
+            detail={"search": plain(search), "format": fmt or "page"},
+        ),
+    )
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("Unknown format")
+        return table_response(
+            "audit-log", fmt, [entry_row(e) for e in entries[:50_000]], AUDIT_COLUMNS
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+    return render(
+        request,
+        "governance/audit.html",
+        {
+            "page": page,
+            "search": search,
+            "errors": errors,
+            "params": request.GET,
+            "query": _without_page(request),
+            "actions": sorted(set(actions)),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def subject_access(request: HttpRequest, person_id: str, fmt: str = "") -> HttpResponse:
+    """A subject-access report: what Upstream holds about a person, and who saw it and why."""
+    require_dpo(request, "subject-access-report")
+    from upstream.casework.services import NotFound, view_person
+    from upstream.casework.story import Period
+    from upstream.casework.tables import person_json
+    from upstream.governance.services import reasons_about, who_looked
+
+    actor = Actor.from_request(request)
+    try:
+        story = view_person(
+            actor, _user(request), person_id, Period(), view="subject-access report"
+        )
+    except NotFound:
+        raise Http404("No person has this ID") from None
+    report: dict[str, Any] = {
+        **person_json(story),
+        "source_records": _source_records(person_id),
+        "recorded_reasons": reasons_about(person_id),
+        "who_looked": who_looked(person_id),
+    }
+    record(
+        actor,
+        Event(
+            action="subject-access-report",
+            person=person_id,
+            purpose="subject_access",
+            detail={"format": fmt or "page"},
+        ),
+    )
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(report, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{person_id}.json"'
+        return response
+    if fmt == "csv":
+        return table_response(
+            f"subject-access-{person_id}-who-looked", "csv", report["who_looked"], AUDIT_COLUMNS
+        )
+    if fmt:
+        raise Http404("Unknown format")
+    return render(
+        request,
+        "governance/subject_access.html",
+        {"report": report, "story": story, "person_id": person_id},
+    )
+
+
+def _source_records(person_id: str) -> list[dict[str, Any]]:
+    from upstream.people.models import SourceRecord
+
+    fields = (
+        "source",
+        "agency",
+        "source_record_id",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "postcode",
+        "address",
+        "nhs_number",
+        "recorded_on",
+        "link_method",
+    )
+    return [
+        plain({f: getattr(r, f) for f in fields})
+        for r in SourceRecord.objects.filter(person_id=person_id)
+    ]
+
+
+@login_required
+def subject_access_start(request: HttpRequest) -> HttpResponse:
+    require_dpo(request, "subject-access-report")
+    person_id = request.GET.get("person", "").strip()
+    if person_id:
+        return redirect("governance:subject-access", person_id=person_id)
+    return render(request, "governance/subject_access_start.html", {})
+
+
+@login_required
+def reasons_queue(request: HttpRequest) -> HttpResponse:
+    require_dpo(request, "view-reasons")
+    waiting = list(waiting_for_review()[:200])
+    reviewed = list(
+        RecordedReason.objects.exclude(review=RecordedReason.Review.WAITING).select_related(
+            "user", "reviewed_by"
+        )[:50]
+    )
+    record(
+        Actor.from_request(request),
+        Event(action="view-reasons", people_shown=tuple(r.person for r in waiting + reviewed)),
+    )
+    return render(request, "governance/reasons.html", {"waiting": waiting, "reviewed": reviewed})
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, reason_id: int) -> HttpResponse:
+    require_dpo(request, "review-reason")
+    grant = get_object_or_404(RecordedReason, pk=reason_id)
+    try:
+        review_reason(
+            Actor.from_request(request),
+            _user(request),
+            grant,
+            request.POST.get("outcome", ""),
+            request.POST.get("note", ""),
+        )
+    except InputError:
+        return redirect("governance:reasons")
+    return redirect("governance:reasons")
+
+
+@login_required
+def datasets(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    if _user(request).role_enum not in STAFF_ROLES:
+        raise PermissionDenied("The dataset register is for staff.")
+    rows = [
+        {
+            "code": d.code,
+            "name": d.name,
+            "description": d.description,
+            "controller": d.controller,
+            "lawful_basis": d.lawful_basis,
+            "permitted_uses": sorted(f"{u.purpose}:{u.role}" for u in d.uses.all()),
+        }
+        for d in Dataset.objects.prefetch_related("uses")
+    ]
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("Unknown format")
+        flat = [{**r, "permitted_uses": "; ".join(r["permitted_uses"])} for r in rows]
+        return table_response(
+            "datasets",
+            fmt,
+            flat if fmt == "csv" else rows,
+            ("code", "name", "description", "controller", "lawful_basis", "permitted_uses"),
+        )
+    return render(
+        request, "governance/datasets.html", {"datasets": Dataset.objects.prefetch_related("uses")}
+    )
