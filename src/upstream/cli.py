@@ -46,12 +46,22 @@ def _register_commands() -> None:
     # Imported here, not at module top, so `upstream --help` stays quick and a broken
     # capability names itself rather than breaking the whole CLI.
     from upstream import demo
+    from upstream.casework import commands as casework_commands
     from upstream.directory import commands as directory_commands
     from upstream.economics import commands as economics_commands
+    from upstream.governance import commands as governance_commands
     from upstream.synth import commands as synth_commands
     from upstream.web import commands as web_commands
 
-    for module in (synth_commands, economics_commands, web_commands, directory_commands, demo):
+    for module in (
+        synth_commands,
+        economics_commands,
+        web_commands,
+        directory_commands,
+        casework_commands,
+        governance_commands,
+        demo,
+    ):
         module.register(app)
 
 

@@ -41,6 +41,11 @@ PIPELINES: list[PipelineStep] = [
         "the synthetic services directory for the city's wards (Open Referral UK)",
         "upstream.directory.pipeline:load_for_city",
     ),
+    PipelineStep(
+        "casework",
+        "index the published people for Find a person (names, postcodes, agency identifiers)",
+        "upstream.casework.demo:prepare",
+    ),
 ]
 
 

@@ -78,6 +78,29 @@ NAVIGATION: list[NavItem] = [
     # Directory editors: administrators, and anyone given the directory.change_service
     # permission (upstream.directory.permissions), who reach it from the Find help pages.
     NavItem("Directory editing", "directory:editor", frozenset({Role.ADMINISTRATOR})),
+    # Casework and governance (issue 5): need-to-know starts with who is offered the page.
+    NavItem(
+        "Find a person",
+        "casework:find",
+        frozenset(
+            {
+                Role.FRONT_DOOR_OFFICER,
+                Role.PRACTITIONER,
+                Role.TEAM_MANAGER,
+                Role.ANALYST,
+                Role.DATA_PROTECTION_OFFICER,
+            }
+        ),
+    ),
+    NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    NavItem("Audit log", "governance:audit", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    NavItem("Reasons to review", "governance:reasons", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    NavItem(
+        "Subject access",
+        "governance:subject-access-start",
+        frozenset({Role.DATA_PROTECTION_OFFICER}),
+    ),
+    NavItem("Datasets", "governance:datasets", frozenset({Role.DATA_PROTECTION_OFFICER})),
 ]
 
 

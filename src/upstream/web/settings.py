@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "upstream.directory",
     "upstream.web",
     "upstream.people",
+    "upstream.governance",
+    "upstream.casework",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "upstream.governance.throttle.sign_in_throttle",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upstream.web.middleware.security_headers",
@@ -112,5 +115,10 @@ SECURE_HSTS_SECONDS = 31536000 if _settings.is_production else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling (governance/throttle.py): this many failures for one username from one
+# address within the window lock that pair out for the window.
+LOGIN_THROTTLE_FAILURES = 5
+LOGIN_THROTTLE_MINUTES = 15
 
 UPSTREAM = _settings

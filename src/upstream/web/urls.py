@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from upstream.api.urls import api_urls
 from upstream.web import views
 
 urlpatterns = [
@@ -15,4 +16,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/api/", include("upstream.directory.api_urls")),
     path("directory/", include("upstream.directory.urls")),
+    path("", include("upstream.casework.urls")),
+    path("governance/", include("upstream.governance.urls")),
+    path("api/", api_urls()),
 ]
