@@ -103,7 +103,9 @@ def _load_rule_tables(con: duckdb.DuckDBPyConnection, ruleset: RuleSet) -> None:
             for i, n in enumerate(ruleset.needs)
         ],
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE rs_patterns (need_id VARCHAR, source VARCHAR, event_type VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rs_patterns (need_id VARCHAR, source VARCHAR, event_type VARCHAR)"
+    )
     con.executemany(
         "INSERT INTO rs_patterns VALUES (?, ?, ?)",
         [[n.id, *p] for n in ruleset.needs for p in n.patterns()],
@@ -202,7 +204,9 @@ def _flags(con: duckdb.DuckDBPyConnection, ruleset: RuleSet, as_of: date) -> Non
     }
     flag_id = "$rs || '/' || code || '/' || subject_id || '/' || strftime($as_of, '%Y-%m-%d')"
     if ruleset.each:
-        labels = ", ".join(f"('{n.id}', '{n.label.replace(chr(39), chr(39) * 2)}')" for n in ruleset.needs)
+        labels = ", ".join(
+            f"('{n.id}', '{n.label.replace(chr(39), chr(39) * 2)}')" for n in ruleset.needs
+        )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE rs_flags AS

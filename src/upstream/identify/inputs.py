@@ -77,21 +77,21 @@ def _event_dates_sql(city_dir: Path, source: str) -> str:
             f"encoding='{encoding}', quote='\"')"
         )
         fmt, width = DATE_FORMATS[date.format]
-        date_sql = f'CAST(strptime(left("{date.name}", {width}), \'{fmt}\') AS DATE)'
+        date_sql = f"CAST(strptime(left(\"{date.name}\", {width}), '{fmt}') AS DATE)"
     return (
         f"SELECT '{source}' AS source, CAST(\"{record.name}\" AS VARCHAR) AS record_id, "
         f"{date_sql} AS event_date FROM {relation}"
     )
 
 
-def truth_linked_events(
-    city_dir: Path, con: duckdb.DuckDBPyConnection | None = None
-) -> LinkedCity:
+def truth_linked_events(city_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> LinkedCity:
     """Events, memberships and people from the synthetic truth: perfect linkage, for development
     and measurement only. Households are people at one UPRN in one truth household."""
     truth = city_dir / "truth"
     if not (truth / "record_truth.parquet").exists():
-        raise InputError("no synthetic truth here (truth/record_truth.parquet)", where=str(city_dir))
+        raise InputError(
+            "no synthetic truth here (truth/record_truth.parquet)", where=str(city_dir)
+        )
     con = con or duckdb.connect()
     dates = " UNION ALL ".join(_event_dates_sql(city_dir, s) for s in CONTRACTS)
     con.execute(f"""
@@ -151,7 +151,12 @@ def insight_linked_events(data_dir: Path) -> LinkedCity | None:
         return None
     con = duckdb.connect()
     con.execute(f"ATTACH '{path}' AS ws (READ_ONLY)")
-    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ws'").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'ws'"
+        ).fetchall()
+    }
     if not set(INSIGHT_TABLES) <= present:
         con.close()
         return None
