@@ -200,8 +200,10 @@ def service_query(params: Any) -> ServiceQuery:
 
 
 def _paging(params: Any) -> tuple[int, int]:
-    number = _whole(params, "page") or 1
-    per_page = _whole(params, "per_page") or DEFAULT_PER_PAGE
+    number = _whole(params, "page")
+    per_page = _whole(params, "per_page")
+    number = 1 if number is None else number
+    per_page = DEFAULT_PER_PAGE if per_page is None else per_page
     if number < 1:
         raise InputError("page starts at 1", where="page")
     if not 1 <= per_page <= MAX_PER_PAGE:

@@ -70,10 +70,12 @@ def upsert(
     values: dict[str, Any],
     changer: Changer,
     service: Service | None,
+    *,
+    known: dict[Any, M] | None = None,
 ) -> tuple[M, list[str]]:
     """Create the record or change only the fields that differ; returns it and the changed
-    field names (["*"] when created)."""
-    record = model._default_manager.filter(pk=pk).first()
+    field names (["*"] when created). `known` holds records already read (in one query)."""
+    record = known.get(pk) if known is not None else model._default_manager.filter(pk=pk).first()
     if record is None:
         record = model(pk=pk, **values)
         record.save(force_insert=True)

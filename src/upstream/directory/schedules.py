@@ -82,12 +82,13 @@ def _describe_days(opening: Opening) -> str:
     if not matched:
         return "Ask for times"
     if opening.freq == "MONTHLY" or any(m.group(1) for m in matched):
-        return _join(
+        text = _join(
             [
                 f"{ORDINALS.get(int(m.group(1) or 1), 'every')} {DAYS[m.group(2)]} of the month"
                 for m in matched
             ]
-        ).capitalize()
+        )
+        return text[0].upper() + text[1:]
     codes = [m.group(2) for m in matched]
     if codes == ["MO", "TU", "WE", "TH", "FR"]:
         return "Monday to Friday"
