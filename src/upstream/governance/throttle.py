@@ -89,6 +89,7 @@ def connect_signals() -> None:
 
 def locked_out_page(request: HttpRequest, username: str) -> HttpResponse:
     form = AuthenticationForm(request, initial={"username": username})
+    form.cleaned_data = {}  # unbound: add the error without authenticating (which would count)
     form.add_error(
         None,
         f"Too many failed attempts to sign in as this user. Try again in {lock_minutes()} minutes.",

@@ -1,0 +1,1 @@
+from tests.casework.conftest import family, sign_in  # noqa: F401
