@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.core
 
-PURE_PACKAGES = ["upstream.economics", "upstream.insight", "upstream.synth"]
+PURE_PACKAGES = ["upstream.economics", "upstream.identify", "upstream.insight", "upstream.synth"]
 
 PROBE = """
 import importlib, pkgutil, sys

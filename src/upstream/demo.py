@@ -46,6 +46,11 @@ PIPELINES: list[PipelineStep] = [
         "index the published people for Find a person (names, postcodes, agency identifiers)",
         "upstream.casework.demo:prepare",
     ),
+    PipelineStep(
+        "identify",
+        "rules, cohorts and gated models over the linked city; publish flags (issue 7)",
+        "upstream.identify.pipeline:identify_city",
+    ),
 ]
 
 

@@ -101,6 +101,9 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.DATA_PROTECTION_OFFICER}),
     ),
     NavItem("Datasets", "governance:datasets", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    # Identification (issue 7): cohort reports for analysts, transparency for the DPO.
+    NavItem("Cohorts", "flags:cohorts", frozenset({Role.ANALYST})),
+    NavItem("Transparency", "flags:transparency", frozenset({Role.DATA_PROTECTION_OFFICER})),
 ]
 
 

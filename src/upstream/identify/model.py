@@ -389,7 +389,7 @@ def score(con: duckdb.DuckDBPyConnection, result: ModelResult, as_of: date) -> i
     p = result.estimator.predict_proba(x)[:, 1]
     coefficients = result.estimator[-1].coef_[0]
     scaled = result.estimator[0].transform(x) * coefficients
-    names = ["age", "household size", "children in household", "cost of services"] + result.kinds
+    names = ["age", "household size", "children in household", "cost of services", *result.kinds]
     rows, evidence, members = [], [], []
     for i in np.flatnonzero(p >= config.threshold):
         person = frame["person_id"].iat[i]

@@ -122,7 +122,8 @@ def write_governance(run: IdentifyRun, folder: Path) -> None:
     q = run.quality
     records = [
         transparency.ruleset_record(
-            r, q[q.ruleset_id == r.id].to_dict("records") if q is not None else []
+            r,
+            json.loads(q[q.ruleset_id == r.id].to_json(orient="records")) if q is not None else [],
         )
         for r in run.rulesets
     ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("directory/", include("upstream.directory.urls")),
     path("", include("upstream.casework.urls")),
     path("governance/", include("upstream.governance.urls")),
+    path("flags/", include("upstream.flags.urls")),
     path("api/", api_urls()),
 ]

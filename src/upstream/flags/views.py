@@ -1,0 +1,189 @@
+"""Pages: the cohort report (analysts), a person's flags (practitioners; also a partial the
+casework person page includes), overrides, and the transparency page with downloads and the
+kill switch (data protection officer). Every HTML page has a JSON twin (?format=json)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from upstream.accounts.roles import Role
+from upstream.flags import services
+from upstream.flags.models import Flag, IdentifyRun, Override
+from upstream.identify.rules import load_rulesets
+
+
+def _role(request: HttpRequest, allowed: frozenset[Role]) -> Role:
+    role = Role(request.user.role)  # type: ignore[union-attr]
+    if role not in allowed:
+        raise PermissionDenied("This page is not part of your role.")
+    return role
+
+
+def _latest_run() -> IdentifyRun | None:
+    return IdentifyRun.objects.first()
+
+
+@login_required
+def cohorts(request: HttpRequest) -> HttpResponse:
+    _role(request, services.ANALYST_ROLES)
+    run = _latest_run()
+    report: dict[str, Any] = run.report if run else {}
+    if request.GET.get("format") == "json":
+        return JsonResponse({"report": report})
+    if request.GET.get("format") == "csv":
+        return _csv(report.get("cohorts", []), "cohorts.csv")
+    return render(request, "flags/cohorts.html", {"run": run, "r": report})
+
+
+def _csv(rows: list[dict[str, Any]], name: str) -> HttpResponse:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def person_flags(request: HttpRequest, person_id: str) -> HttpResponse:
+    _role(request, services.FLAG_ROLES)
+    cards = services.flags_for_person(person_id, request.user, request)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "person_id": person_id,
+                "flags": [
+                    {
+                        "flag_id": c.flag.flag_id,
+                        "rule": c.flag.ruleset_id,
+                        "version": c.flag.ruleset_version,
+                        "label": c.flag.label,
+                        "raised_on": c.flag.raised_on,
+                        "lapses_on": c.flag.lapses_on,
+                        "card": c.flag.card,
+                    }
+                    for c in cards
+                ],
+            }
+        )
+    return render(
+        request,
+        "flags/person.html",
+        {"person_id": person_id, "flag_cards": cards, "override_kinds": Override.KINDS},
+    )
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, flag_id: str) -> HttpResponse:
+    _role(request, services.FLAG_ROLES - {Role.DATA_PROTECTION_OFFICER})
+    flag = get_object_or_404(Flag, flag_id=flag_id)
+    person_id = request.POST.get("person_id", "")
+    kind = request.POST.get("kind", "")
+    reason = request.POST.get("reason", "").strip()
+    if not flag.members.filter(person_id=person_id).exists():
+        raise Http404("This flag does not concern that person.")
+    if kind not in dict(Override.KINDS) or not reason:
+        cards = services.flags_for_person(person_id, request.user, request)
+        return render(
+            request,
+            "flags/person.html",
+            {
+                "person_id": person_id,
+                "flag_cards": cards,
+                "override_kinds": Override.KINDS,
+                "error_flag": flag_id,
+                "error": "Choose why and give a reason",
+            },
+            status=400,
+        )
+    services.record_override(flag, person_id, kind, reason, request.user, request)
+    return redirect(request.POST.get("next") or f"/flags/person/{person_id}/")
+
+
+@login_required
+def transparency(request: HttpRequest) -> HttpResponse:
+    role = _role(request, services.GOVERNANCE_ROLES)
+    run = _latest_run()
+    withdrawn = services.withdrawn_targets()
+    targets = [(r.id, r.title, r.version) for r in load_rulesets()]
+    if run:
+        targets += [
+            (m, m, v["metrics"].get("version", ""))
+            for m, v in run.summary.get("models", {}).items()
+        ]
+    context = {
+        "run": run,
+        "rates": services.override_rates(),
+        "withdrawn": withdrawn,
+        "targets": [
+            {
+                "id": t,
+                "title": title,
+                "withdrawn": t in withdrawn,
+                "seen_by": services.who_saw(t) if t in withdrawn else [],
+            }
+            for t, title, _ in targets
+        ],
+        "models": run.summary.get("models", {}) if run else {},
+        "can_switch": role in {Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR},
+    }
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "transparency": run.transparency if run else [],
+                "override_rates": context["rates"],
+                "withdrawn": sorted(withdrawn),
+            }
+        )
+    return render(request, "flags/transparency.html", context)
+
+
+DOWNLOADS = {
+    "transparency.md": ("transparency_markdown", "text/markdown"),
+    "dpia.md": ("dpia_markdown", "text/markdown"),
+    "fairness-audit.csv": ("fairness_csv", "text/csv"),
+}
+
+
+@login_required
+def download(request: HttpRequest, name: str) -> HttpResponse:
+    _role(request, services.GOVERNANCE_ROLES)
+    run = _latest_run()
+    if run is None:
+        raise Http404("No identification run has been published yet.")
+    if name == "transparency.json":
+        response: HttpResponse = JsonResponse(
+            run.transparency, safe=False, json_dumps_params={"indent": 2}
+        )
+    elif name in DOWNLOADS:
+        attribute, content_type = DOWNLOADS[name]
+        response = HttpResponse(
+            getattr(run, attribute), content_type=f"{content_type}; charset=utf-8"
+        )
+    else:
+        raise Http404(name)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def kill_switch(request: HttpRequest) -> HttpResponse:
+    _role(request, frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}))
+    target = request.POST.get("target", "")
+    reason = request.POST.get("reason", "").strip() or "No reason given"
+    services.set_kill_switch(
+        target, request.POST.get("withdrawn") == "1", reason, request.user, request
+    )
+    return redirect("flags:transparency")
