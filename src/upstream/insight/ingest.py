@@ -22,7 +22,7 @@ from upstream.errors import InputError
 from upstream.insight.contract import Contract
 from upstream.insight.staging import Staged, stage_file
 from upstream.insight.validation import accepted_sql, checked_sql, problems_sql
-from upstream.insight.workspace import records_table, table_exists
+from upstream.insight.workspace import first_row, records_table, scalar, table_exists
 
 
 @dataclass
@@ -61,9 +61,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) 
         raise InputError("file not found", where=str(path))
     sha = file_sha256(path)
     extract_id = f"{contract.source}-{sha[:12]}"
-    known = con.execute("SELECT report FROM extracts WHERE extract_id = ?", [extract_id]).fetchone()
+    known = scalar(con, "SELECT report FROM extracts WHERE extract_id = ?", [extract_id])
     if known:
-        report = ImportReport(**json.loads(known[0]))
+        report = ImportReport(**json.loads(str(known)))
         report.status = "already imported"
         return report
     pattern = matching_pattern(contract, path.name) or path.name
@@ -106,11 +106,12 @@ def _store_problems(
 def _report(
     con: duckdb.DuckDBPyConnection, contract: Contract, staged: Staged, extract_id: str, file_name: str
 ) -> ImportReport:
-    counts = con.execute(
+    counts = first_row(
+        con,
         "SELECT count(DISTINCT row_number) FILTER (WHERE action = 'rejected'), "
-        "count(DISTINCT row_number) FILTER (WHERE action = 'blanked') FROM found"
-    ).fetchone()
-    rejected_checked, blanked = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+        "count(DISTINCT row_number) FILTER (WHERE action = 'blanked') FROM found",
+    )
+    rejected_checked, blanked = (int(str(counts[0])), int(str(counts[1]))) if counts else (0, 0)
     reasons: Counter[str] = Counter()
     for field_name, reason, action, n in con.execute(
         "SELECT field, reason, action, count(*) FROM found GROUP BY ALL"
@@ -141,12 +142,13 @@ def _record_extract(
     status = "failed" if staged.failure else "current"
     previous = None
     if status == "current":
-        previous = con.execute(
+        previous = scalar(
+            con,
             "SELECT extract_id FROM extracts WHERE source = ? AND file_pattern = ? AND status = 'current'",
             [report.source, pattern],
-        ).fetchone()
+        )
     if previous:
-        report.supersedes = str(previous[0])
+        report.supersedes = str(previous)
         con.execute(
             "UPDATE extracts SET status = 'superseded', superseded_by = ? WHERE extract_id = ?",
             [report.extract_id, report.supersedes],

@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS problems (
     action VARCHAR NOT NULL,          -- rejected (row not imported) or blanked (field emptied)
     raw VARCHAR                       -- the row as read, for putting it right
 );
+CREATE TABLE IF NOT EXISTS link_runs (
+    run_id VARCHAR, finished_at TIMESTAMP, model_path VARCHAR, counts VARCHAR
+);
 """
 
 
@@ -62,7 +65,15 @@ def records_table(source: str) -> str:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
+    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+    """The first value of the first row, or None (fetches everything: DuckDB 2 wants results finished)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> tuple[object, ...] | None:
+    rows = con.execute(sql, params or []).fetchall()
+    return tuple(rows[0]) if rows else None

@@ -1,0 +1,1 @@
+"""Person linkage: identities, rules, Splink 5 model, clusters and persistent person IDs."""
