@@ -70,7 +70,7 @@ def test_distance_is_the_great_circle_distance() -> None:
 
 def test_the_bounding_box_holds_every_point_within_the_radius() -> None:
     centre = postcodes.point_for("UP1 2AB")
-    lat_min, lat_max, lon_min, lon_max = postcodes.bounding_box(centre, 1_000)
+    lat_min, lat_max, _, lon_max = postcodes.bounding_box(centre, 1_000)
     east = postcodes.Point(centre.latitude, lon_max)
     assert postcodes.distance_m(centre, east) == pytest.approx(1_000, rel=1e-2)
     assert lat_min < centre.latitude < lat_max
