@@ -36,6 +36,17 @@ class PipelineStep:
 
 # Every batch step the main job runs after the synthetic city is generated.
 PIPELINES: list[PipelineStep] = [
+    PipelineStep("ingest", "validate and import the agency extracts", "upstream.insight.service:ingest_step"),
+    PipelineStep(
+        "link",
+        "link people and households, cost the need, write the quality report",
+        "upstream.insight.service:link_step",
+    ),
+    PipelineStep(
+        "publish",
+        "publish people, households, timeline and costs to the operational database",
+        "upstream.people.publish:publish_step",
+    ),
     PipelineStep(
         "directory",
         "the synthetic services directory for the city's wards (Open Referral UK)",

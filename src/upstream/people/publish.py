@@ -1,0 +1,125 @@
+"""`upstream publish`: copy the latest linkage run from the insight workspace into the
+operational database, replacing the published tables whole in one transaction (so re-publishing
+is idempotent and readers never see half a publish). Bulk inserts in batches; the same code runs
+on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.db import models, transaction
+
+from upstream.errors import InputError
+from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.people.models import (
+    CostEntry,
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonLineage,
+    PublishRun,
+    ServiceEvent,
+    SourceRecord,
+)
+
+BATCH = 5_000
+
+QUERIES: dict[type[models.Model], str] = {
+    Person: """SELECT person_id, coalesce(given_name, '') given_name, coalesce(family_name, '') family_name,
+        left(coalesce(other_names, ''), 500) other_names, date_of_birth, coalesce(sex, '') sex, coalesce(ethnicity, '') ethnicity,
+        coalesce(nhs_number, '') nhs_number, coalesce(current_uprn, '') current_uprn, coalesce(current_postcode, '') current_postcode,
+        coalesce(ward, '') ward, coalesce(sources, '') sources, record_count, first_seen, last_seen, round(total_cost, 2) total_cost
+        FROM person_index ORDER BY person_id""",
+    SourceRecord: """SELECT r.record_key, p.person_id, r.source, r.agency, r.record_id source_record_id,
+        coalesce(r.forename, r.forename_initial, '') given_name, coalesce(r.surname, r.surname_initial, '') family_name,
+        r.dob date_of_birth, coalesce(r.sex, '') sex, coalesce(r.postcode, '') postcode, left(coalesce(r.address, ''), 300) address,
+        coalesce(r.uprn, '') uprn, coalesce(r.nhs_number, '') nhs_number, r.event_date recorded_on, '' extract_id,
+        coalesce(m.method, 'alone') link_method, m.match_probability
+        FROM person_records r JOIN record_person p USING (record_key) JOIN record_identity ri USING (record_key)
+        LEFT JOIN (SELECT identity_r identity_id, arg_max(method, match_probability) method, max(match_probability) match_probability
+                   FROM edges GROUP BY identity_r) m ON m.identity_id = ri.identity_id ORDER BY r.record_key""",
+    Household: """SELECT h.household_id, h.uprn, coalesce(h.address, '') address, coalesce(h.postcode, '') postcode,
+        coalesce(h.ward, '') ward, h.start_date, h.end_date, h.member_count,
+        coalesce((SELECT round(sum(amount), 2) FROM cost_ledger c WHERE c.household_id = h.household_id), 0) total_cost
+        FROM households h ORDER BY household_id""",
+    HouseholdMembership: """SELECT household_id, person_id, start_date, end_date FROM household_memberships ORDER BY household_id, person_id""",
+    ServiceEvent: """SELECT record_key event_id, person_id, household_id, source, agency, event_type,
+        coalesce(u.unit_cost_description, '') description, event_date start_date, NULL end_date, coalesce(ward, '') ward
+        FROM service_events LEFT JOIN unit_costs u USING (unit_cost_code) ORDER BY record_key""",
+    CostEntry: """SELECT event_id, person_id, household_id, unit_cost_code, left(unit_cost_description, 300) unit_cost_description,
+        quantity, unit_cost, amount, price_year, paying_agency, financial_year, coalesce(ward, '') ward FROM cost_ledger ORDER BY event_id""",
+    PersonLineage: """SELECT old_person_id, new_person_id, kind, link_run_id FROM person_lineage ORDER BY link_run_id, old_person_id""",
+}
+# Foreign keys arrive as ids under Django's attname ("person_id", "household_id", "event_id").
+MONEY_FIELDS = {"total_cost", "unit_cost", "amount", "quantity"}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    while batch := cursor.fetchmany(BATCH):
+        for values in batch:
+            yield dict(zip(names, values, strict=True))
+
+
+def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
+    fields = {}
+    for name, value in row.items():
+        if name in MONEY_FIELDS and value is not None:
+            value = Decimal(str(value))
+        fields[name] = value
+    return model(**fields)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, model: type[models.Model], progress: Callable[[str], None]) -> int:
+    written = 0
+    batch: list[models.Model] = []
+    for row in _rows(con, QUERIES[model]):
+        batch.append(_instance(model, row))
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    model.objects.bulk_create(batch)
+    written += len(batch)
+    progress(f"{model.__name__}: {written:,} rows")
+    return written
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("SELECT run_id FROM link_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
+    if not rows:
+        raise InputError("no linkage run to publish; run `upstream link` first", where="insight workspace")
+    return str(rows[0][0])
+
+
+def publish(data_dir: Path, progress: Callable[[str], None] = print) -> dict[str, int]:
+    """Replace the published tables with the workspace's latest linkage run."""
+    path = workspace_dir(data_dir) / WORKSPACE_FILE
+    if not path.exists():
+        raise InputError("no insight workspace; run `upstream ingest` and `upstream link` first", where=str(path))
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        run_id = latest_run_id(con)
+        with transaction.atomic():
+            for model in reversed(list(QUERIES)):
+                model.objects.all().delete()
+            counts = {model.__name__: _copy(con, model, progress) for model in QUERIES}
+            PublishRun.objects.create(link_run_id=run_id, workspace=str(path), counts=counts)
+    finally:
+        con.close()
+    return counts
+
+
+def publish_step(city_dir: Path, data_dir: Path) -> None:
+    """Pipeline step for `upstream demo`: set Django up, migrate, publish."""
+    from upstream.web.commands import migrate, setup_django
+
+    setup_django()
+    migrate()
+    publish(data_dir, progress=lambda line: print(f"  {line}"))
