@@ -1,0 +1,115 @@
+"""Published flags: cards, audit, overrides, kill switch, and the pages for each role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.factories import create_user
+from upstream.accounts.roles import Role
+from upstream.flags import services
+from upstream.flags.models import Flag, FlagMember, FlagSighting, Override
+from upstream.governance.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def household_flag_person() -> tuple[Flag, str]:
+    flag = Flag.objects.filter(ruleset_id="supporting-families").first()
+    assert flag is not None
+    return flag, flag.members.first().person_id  # type: ignore[union-attr]
+
+
+def signed_in(role: Role) -> Client:
+    client = Client()
+    client.force_login(create_user(role=role))
+    return client
+
+
+def test_publishing_puts_every_flag_with_a_card_naming_its_source_records(published: Path) -> None:
+    flag, _ = household_flag_person()
+    assert Flag.objects.count() > 0 and FlagMember.objects.count() >= Flag.objects.count()
+    need = flag.card["needs"][0]
+    assert need["label"] and need["explain"] and need["evidence"]
+    assert {"agency", "event", "date"} <= set(need["evidence"][0])
+
+
+def test_a_practitioner_sees_a_persons_flags_and_the_view_is_audited(published: Path) -> None:
+    flag, person_id = household_flag_person()
+    viewer = create_user(role=Role.PRACTITIONER)
+    cards = services.flags_for_person(person_id, viewer)
+    assert flag.flag_id in {c.flag.flag_id for c in cards}
+    entry = AuditEntry.objects.filter(action="flag_view", person=person_id).get()
+    assert entry.actor == viewer.get_username()
+    assert FlagSighting.objects.filter(person_id=person_id, viewer=viewer.get_username()).exists()
+
+
+def test_an_analyst_sees_no_ones_flags(published: Path) -> None:
+    _, person_id = household_flag_person()
+    assert services.flags_for_person(person_id, create_user(role=Role.ANALYST)) == []
+
+
+def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(published: Path) -> None:
+    flag, person_id = household_flag_person()
+    client = signed_in(Role.PRACTITIONER)
+    url = f"/flags/flag/{flag.flag_id}/override/"
+    assert client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""}).status_code == 400
+    response = client.post(url, {"person_id": person_id, "kind": "already_supported", "reason": "Open to early help"})
+    assert response.status_code == 302
+    assert Override.objects.get().flag_key == flag.flag_key
+    rate = next(r for r in services.override_rates() if r["ruleset_id"] == "supporting-families")
+    assert rate["overrides"] == 1 and rate["already_supported"] == 1 and rate["rate"] > 0
+
+
+def test_the_kill_switch_hides_a_rule_sets_flags_and_lists_who_saw_them(published: Path) -> None:
+    flag, person_id = household_flag_person()
+    viewer = create_user(role=Role.PRACTITIONER)
+    services.flags_for_person(person_id, viewer)
+    dpo = signed_in(Role.DATA_PROTECTION_OFFICER)
+    dpo.post("/flags/transparency/kill-switch/", {"target": "supporting-families", "withdrawn": "1", "reason": "Under review"})
+    cards = services.flags_for_person(person_id, viewer)
+    assert "supporting-families" not in {c.flag.ruleset_id for c in cards}
+    seen = services.who_saw("supporting-families")
+    assert seen and seen[0]["viewer"] == viewer.get_username()
+    page = BeautifulSoup(dpo.get("/flags/transparency/").content, "html.parser")
+    assert viewer.get_username() in page.get_text()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.ANALYST, 200), (Role.PRACTITIONER, 403), (Role.COMMISSIONER, 403)],
+)
+def test_the_cohort_report_is_for_analysts(published: Path, role: Role, status: int) -> None:
+    assert signed_in(role).get("/flags/cohorts/").status_code == status
+
+
+def test_the_cohort_report_shows_sizes_overlaps_wards_and_quality(published: Path) -> None:
+    client = signed_in(Role.ANALYST)
+    page = BeautifulSoup(client.get("/flags/cohorts/").content, "html.parser")
+    assert page.select_one("h1").get_text() == "Cohorts"
+    captions = {c.get_text(strip=True) for c in page.select("caption")}
+    assert {"Saved cohorts", "People by ward", "Quality against the synthetic truth"} <= captions
+    assert client.get("/flags/cohorts/?format=json").json()["report"]["cohorts"]
+    assert client.get("/flags/cohorts/?format=csv").content.startswith(b"id,title")
+
+
+@pytest.mark.parametrize("name", ["transparency.md", "transparency.json", "dpia.md", "fairness-audit.csv"])
+def test_the_data_protection_officer_downloads_the_transparency_record_and_fairness_audit(published: Path, name: str) -> None:
+    response = signed_in(Role.DATA_PROTECTION_OFFICER).get(f"/flags/transparency/{name}")
+    assert response.status_code == 200
+    assert name in response["Content-Disposition"]
+    assert len(response.content) > 100
+
+
+def test_practitioners_cannot_download_the_transparency_record(published: Path) -> None:
+    assert signed_in(Role.PRACTITIONER).get("/flags/transparency/dpia.md").status_code == 403
+
+
+def test_the_person_flags_page_shows_why_flagged_cards(published: Path) -> None:
+    flag, person_id = household_flag_person()
+    page = BeautifulSoup(signed_in(Role.PRACTITIONER).get(f"/flags/person/{person_id}/").content, "html.parser")
+    text = page.get_text()
+    assert flag.label in text and f"version {flag.ruleset_version}" in text and "Lapses" in text
