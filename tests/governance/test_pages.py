@@ -22,7 +22,7 @@ DPO_PAGES = [
 
 
 def test_the_dpo_sees_exactly_who_looked_at_a_person_and_why(family, sign_in) -> None:  # type: ignore[no-untyped-def]
-    practitioner, pat = sign_in(Role.PRACTITIONER, username="pat")
+    _, pat = sign_in(Role.PRACTITIONER, username="pat")
     person_id = family["mother"].person_id
     pat.post(
         f"/people/{person_id}/reason/",

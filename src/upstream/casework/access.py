@@ -19,6 +19,7 @@ from django.utils import timezone
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework.models import Allocation
+from upstream.governance.models import RecordedReason
 from upstream.governance.purposes import Purpose, default_purpose
 from upstream.governance.reasons import active_reason
 from upstream.governance.register import permitted_sources
@@ -132,3 +133,16 @@ def now_allocations(person_id: str) -> list[Allocation]:
 def end_allocation(allocation: Allocation) -> None:
     allocation.ended_at = timezone.now()
     allocation.save(update_fields=["ended_at"])
+
+
+def visible_people(user: User, person_ids: list[str]) -> set[str]:
+    """Which of these people the user may open now, in two queries (for household members)."""
+    role = user.role_enum
+    if role in {Role.ANALYST, Role.DATA_PROTECTION_OFFICER}:
+        return set(person_ids)
+    if role not in CASEWORK_ROLES:
+        return set()
+    reasons = RecordedReason.objects.filter(
+        user=user, person__in=person_ids, expires_at__gt=timezone.now()
+    ).values_list("person", flat=True)
+    return set(working_relationships(user, person_ids)) | set(reasons)

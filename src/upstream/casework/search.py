@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -146,7 +147,7 @@ class Query:
         }
 
 
-def _by_keys(kind: str, keys: set[str]) -> QuerySet[SearchKey]:
+def _by_keys(kind: str, keys: set[str]) -> Any:
     return (
         SearchKey.objects.filter(kind=kind, key__in=keys)
         .values("person_id")

@@ -7,6 +7,7 @@ so the pages and their JSON twins are audited the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -182,6 +183,15 @@ class Result:
     date_of_birth: str
     postcode: str
     relationship: str  # allocated, team or "" (record a reason to open)
+
+    @property
+    def born(self) -> str:
+        """The date of birth as people read it: 14 Feb 1988."""
+        return (
+            date.fromisoformat(self.date_of_birth).strftime("%-d %b %Y")
+            if self.date_of_birth
+            else ""
+        )
 
 
 def search_people(actor: Actor, user: User, query: Query) -> list[Result]:

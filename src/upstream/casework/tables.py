@@ -84,7 +84,7 @@ def person_json(story: PersonStory) -> dict[str, Any]:
         "this_year": story.this_year,
         "cost_this_year": f"{story.cost_this_year:.2f}",
         "total_cost": f"{story.total_cost:.2f}",
-        "withheld_sources": [d.name for d in story.withheld],
+        "withheld_sources": story.withheld,
         **tables,
     }
 

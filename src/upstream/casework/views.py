@@ -21,13 +21,13 @@ from upstream.casework.access import BASIS_LABELS, caseload, may_search
 from upstream.casework.charts import cost_chart
 from upstream.casework.exports import FORMATS, table_response
 from upstream.casework.models import Allocation
-from upstream.casework.story import Period
+from upstream.casework.story import Period, latest_financial_year
 from upstream.casework.tables import household_tables, person_tables, table_rows
 from upstream.errors import InputError
 from upstream.governance.audit import Actor, Event, record
-from upstream.governance.models import Dataset
 from upstream.governance.purposes import purposes_for
 from upstream.governance.reasons import record_reason
+from upstream.governance.register import dataset_names
 
 
 def _user(request: HttpRequest) -> User:
@@ -105,7 +105,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             "story": story,
             "errors": errors,
             "chart": cost_chart(story.costs_by_year, story.this_year),
-            "datasets": Dataset.objects.filter(code__in=story.access.sources),
+            "datasets": [(c, n) for c, n in dataset_names().items() if c in story.access.sources],
             "years": [y.financial_year for y in story.costs_by_year],
             "params": request.GET,
             "filtered": story.period != Period(),
@@ -195,7 +195,7 @@ def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
             "story": story,
             "current": current,
             "earlier": earlier,
-            "chart": cost_chart(story.costs_by_year, ""),
+            "chart": cost_chart(story.costs_by_year, latest_financial_year()),
         },
     )
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -93,11 +92,21 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _locked_head() -> AuditChainHead:
-    # A write first: it takes PostgreSQL's row lock and SQLite's write lock before we read.
-    if not AuditChainHead.objects.filter(pk=1).update(sequence=F("sequence")):
+LOCK_HEAD = (
+    "UPDATE governance_auditchainhead SET sequence = sequence WHERE id = 1 RETURNING sequence, hash"
+)
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain head, locked until the transaction ends. A write first, in one round trip: it
+    takes PostgreSQL's row lock and SQLite's write lock before we read."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_HEAD)
+        row = cursor.fetchone()
+    if row is None:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": GENESIS})
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+        return _locked_head()
+    return int(row[0]), str(row[1])
 
 
 def _text(value: str) -> str:
@@ -120,9 +129,9 @@ def record(actor: Actor, event: Event) -> AuditEntry:
         event.detail,
     )
     with transaction.atomic():
-        head = _locked_head()
+        head_sequence, head_hash = _locked_head()
         entry = AuditEntry(
-            sequence=head.sequence + 1,
+            sequence=head_sequence + 1,
             at=timezone.now(),
             actor=actor.username[:150],
             actor_role=actor.role,
@@ -136,7 +145,7 @@ def record(actor: Actor, event: Event) -> AuditEntry:
             resource=actor.resource,
             ip_address=actor.ip_address,
             detail=json.loads(json.dumps(event.detail, default=str).replace("\\u0000", "")),
-            previous_hash=head.hash,
+            previous_hash=head_hash,
         )
         # Hash what the database will give back: microsecond UTC time, JSON-safe detail.
         entry.at = entry.at.astimezone(UTC)

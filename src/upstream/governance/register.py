@@ -5,7 +5,9 @@ A view shows only the datasets whose permitted uses cover the viewer's role and 
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -82,6 +84,7 @@ def ensure_register(entries: list[DatasetEntry] | None = None) -> int:
         )
         if created:
             added += 1
+            clear_register_cache()
             PermittedUse.objects.bulk_create(
                 PermittedUse(dataset=dataset, purpose=p, role=r) for p, r in entry.uses
             )
@@ -92,21 +95,45 @@ def ensure_register_after_migrate(**kwargs: Any) -> None:
     ensure_register()
 
 
+# The register changes rarely (a data protection officer's decision) and is read on every
+# page, so each process keeps it for a minute; a change reaches every page within that time.
+REGISTER_SECONDS = 60.0
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > REGISTER_SECONDS:
+        hit = (now, load())
+        _cache[key] = hit
+    return hit[1]
+
+
+def clear_register_cache() -> None:
+    _cache.clear()
+
+
+def _all_uses() -> frozenset[tuple[str, str, str]]:
+    return frozenset(PermittedUse.objects.values_list("role", "purpose", "dataset__code"))
+
+
 def permitted_sources(role: Role, purpose: Purpose | None) -> frozenset[str]:
     """The codes of the datasets this role may see for this purpose."""
     if purpose is None:
         return frozenset()
-    return frozenset(
-        PermittedUse.objects.filter(role=role.value, purpose=purpose.value).values_list(
-            "dataset__code", flat=True
-        )
-    )
+    uses = _cached("uses", _all_uses)
+    return frozenset(code for r, p, code in uses if r == role.value and p == purpose.value)
 
 
-def withheld_datasets(role: Role, purpose: Purpose | None) -> list[Dataset]:
-    """Datasets not shown to this role for this purpose (named on the page, contents withheld)."""
-    shown = permitted_sources(role, purpose)
-    return [d for d in Dataset.objects.all() if d.code not in shown]
+def dataset_names() -> dict[str, str]:
+    """Every dataset's code and its short name (shown as the agency), in name order."""
+    return dict(_cached("names", lambda: list(Dataset.objects.values_list("code", "name"))))
+
+
+def withheld_datasets(shown: frozenset[str]) -> list[str]:
+    """Names of the datasets not shown (named on the page, their contents withheld)."""
+    return [name for code, name in dataset_names().items() if code not in shown]
 
 
 def dataset_code_for(source: str, codes: frozenset[str] | set[str]) -> str | None:

@@ -30,7 +30,7 @@ SQLITE_DOWN = "DROP TRIGGER IF EXISTS governance_audit_append_only;"
 def _run(schema_editor, sql_by_vendor):
     sql = sql_by_vendor.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no parameters: "%" in PL/pgSQL is literal
 
 
 def forwards(apps, schema_editor):

@@ -1,0 +1,446 @@
+"""Benchmark: person search and the person page under 20 concurrent users, against the same
+requests from one user, over HTTP on loopback, with a published city in PostgreSQL.
+
+    python bench/bench_casework.py [--people 20000] [--users 20] [--seconds 15]
+
+The city comes from the insight pipeline's publish when one is in the database; otherwise the
+published tables are filled with synthetic rows through the people models (about 2.4 people a
+household, 8 costed events and 2 agency records a person) and the search index is rebuilt.
+The web app runs as two worker processes (one per core) of Django's threaded WSGI server
+sharing one port; the load generator is threads on 127.0.0.1, bounded in time and count.
+Every request is a real, audited request from a signed-in practitioner (team caseload access).
+Goals (issue 5): p95 ≤ 150 ms and 0 errors under 20 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/upstream_bench_casework"
+TEAM = "Bench team"
+SOURCES = [
+    "housing",
+    "revs_benefits",
+    "childrens",
+    "adults",
+    "schools",
+    "police",
+    "health_ae",
+    "dwp",
+    "youth_offending",
+    "drug_alcohol",
+]
+MAX_REQUESTS_PER_PHASE = 20_000
+
+
+def setup(database_url: str) -> None:
+    os.environ.setdefault("UPSTREAM_ENV", "test")
+    os.environ["UPSTREAM_DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "upstream.web.settings"
+    ensure_database(database_url)
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def synthetic_city(people: int, seed: int = 7) -> None:
+    """Fill the published tables with a synthetic city (only when no publish is there)."""
+    from django.db import transaction
+
+    from upstream.people import models as m
+    from upstream.synth.names import FIRST_NAMES, RARE_SURNAMES, SURNAMES
+
+    rng = random.Random(seed)
+    given = sorted({n for pools in FIRST_NAMES.values() for names in pools.values() for n in names})
+    family = sorted({n for names in SURNAMES.values() for n in names}) + list(RARE_SURNAMES[:2000])
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(family))]  # a few common surnames
+    with transaction.atomic():
+        for model in (
+            m.CostEntry,
+            m.ServiceEvent,
+            m.SourceRecord,
+            m.HouseholdMembership,
+            m.Household,
+            m.Person,
+            m.PublishRun,
+        ):
+            model.objects.all().delete()
+        m.PublishRun.objects.create(
+            link_run_id="bench-synthetic", workspace="bench", counts={"people": people}
+        )
+        person_ids = [f"P{i:08d}" for i in range(1, people + 1)]
+        households = _households(rng, person_ids)
+        surnames = rng.choices(family, weights=weights, k=len(households))
+        batch = Batches()
+        for (uprn, members), surname in zip(households, surnames, strict=True):
+            postcode = f"M{rng.randint(1, 40)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            household = m.Household(
+                household_id=f"H-{uprn}-20190401",
+                uprn=uprn,
+                address=f"{rng.randint(1, 200)} {surname} Road",
+                postcode=postcode,
+                start_date=date(2019, 4, 1),
+                member_count=len(members),
+            )
+            batch.add(household)
+            for person_id in members:
+                born = date(1940, 1, 1) + timedelta(days=rng.randint(0, 30000))
+                person = m.Person(
+                    person_id=person_id,
+                    given_name=rng.choice(given),
+                    family_name=surname,
+                    date_of_birth=born,
+                    current_postcode=postcode,
+                    current_uprn=uprn,
+                )
+                batch.add(person)
+                batch.add(
+                    m.HouseholdMembership(
+                        household_id=household.household_id,
+                        person_id=person_id,
+                        start_date=date(2019, 4, 1),
+                    )
+                )
+                for k in range(2):
+                    source = rng.choice(SOURCES)
+                    batch.add(
+                        m.SourceRecord(
+                            record_key=f"{source}:{person_id}-{k}",
+                            person_id=person_id,
+                            source=source,
+                            agency=source,
+                            source_record_id=f"{source[:3].upper()}{rng.randint(10**6, 10**7)}",
+                            given_name=person.given_name,
+                            family_name=surname,
+                            date_of_birth=born,
+                            postcode=postcode,
+                            extract_id="bench",
+                            link_method="alone",
+                        )
+                    )
+                for k in range(int(rng.expovariate(1 / 8))):
+                    _event(batch, rng, person_id, household.household_id, k)
+        batch.flush()
+
+
+def _households(rng: random.Random, person_ids: list[str]) -> list[tuple[str, list[str]]]:
+    households: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(person_ids):
+        size = min(rng.choice([1, 1, 2, 2, 2, 3, 3, 4, 5]), len(person_ids) - i)
+        households.append((f"1000{len(households):08d}", person_ids[i : i + size]))
+        i += size
+    return households
+
+
+def _event(batch: Batches, rng: random.Random, person_id: str, household_id: str, k: int) -> None:
+    from upstream.people import models as m
+
+    source = rng.choice(SOURCES)
+    day = date(2019, 4, 1) + timedelta(days=rng.randint(0, 2190))
+    event_id = f"{source}:{person_id}-E{k}"
+    batch.add(
+        m.ServiceEvent(
+            event_id=event_id,
+            person_id=person_id,
+            household_id=household_id,
+            source=source,
+            agency=source,
+            event_type="EVT",
+            description=f"{source.replace('_', ' ').title()} contact",
+            start_date=day,
+        )
+    )
+    amount = Decimal(rng.randint(50, 3000))
+    start = day.year if day.month >= 4 else day.year - 1
+    batch.add(
+        m.CostEntry(
+            event_id=event_id,
+            person_id=person_id,
+            household_id=household_id,
+            unit_cost_code="B1",
+            unit_cost_description="bench",
+            quantity=Decimal(1),
+            unit_cost=amount,
+            amount=amount,
+            price_year="2024/25",
+            paying_agency=source,
+            financial_year=f"{start}/{(start + 1) % 100:02d}",
+        )
+    )
+
+
+class Batches:
+    """bulk_create in parent-first order, a few thousand rows at a time."""
+
+    ORDER = (
+        "Household",
+        "Person",
+        "HouseholdMembership",
+        "SourceRecord",
+        "ServiceEvent",
+        "CostEntry",
+    )
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[object]] = {name: [] for name in self.ORDER}
+
+    def add(self, row: object) -> None:
+        self.rows[type(row).__name__].append(row)
+        if len(self.rows["CostEntry"]) >= 20_000:
+            self.flush()
+
+    def flush(self) -> None:
+        for name in self.ORDER:
+            rows = self.rows[name]
+            if rows:
+                type(rows[0]).objects.bulk_create(rows, batch_size=5000)  # type: ignore[attr-defined]
+            self.rows[name] = []
+
+
+def prepare(people: int, rebuild: bool) -> tuple[list[str], list[str], str]:
+    """The city, the index, a practitioner's session; returns names to search, people to open."""
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from upstream.accounts.models import User
+    from upstream.casework.models import Allocation, SearchKey
+    from upstream.casework.search import rebuild_index
+    from upstream.people.models import Person, PublishRun
+
+    call_command("migrate", interactive=False, verbosity=0)
+    published = PublishRun.objects.exclude(link_run_id="bench-synthetic").exists()
+    if not published and (rebuild or Person.objects.count() != people):
+        started = time.perf_counter()
+        synthetic_city(people)
+        print(
+            f"Synthetic published tables: {Person.objects.count():,} people in {time.perf_counter() - started:.0f} s"
+        )
+        SearchKey.objects.all().delete()
+    if not SearchKey.objects.exists():
+        started = time.perf_counter()
+        keys = rebuild_index()
+        print(f"Search index: {keys:,} keys in {time.perf_counter() - started:.0f} s")
+    user, _ = User.objects.get_or_create(
+        username="bench-practitioner", defaults={"role": "practitioner", "team": TEAM}
+    )
+    user.set_password("bench-password-not-secret")
+    user.save()
+    sample = list(
+        Person.objects.order_by("?").values_list("person_id", "given_name", "family_name")[:500]
+    )
+    if not Allocation.objects.filter(team=TEAM).exists():
+        Allocation.objects.bulk_create(
+            Allocation(person_id=p, team=TEAM, allocated_by=user, allocated_at=timezone.now())
+            for p, _, _ in sample
+        )
+    opened = list(Allocation.objects.filter(team=TEAM).values_list("person_id", flat=True)[:500])
+    client = Client()
+    assert client.login(username=user.username, password="bench-password-not-secret")
+    names = [f"{g} {f}" for _, g, f in sample]
+    return names, opened, client.cookies["sessionid"].value
+
+
+def serve(port: int) -> None:
+    """A worker: Django's threaded WSGI server on a shared port (SO_REUSEPORT)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class SharedPortServer(ThreadedWSGIServer):
+        allow_reuse_port = True
+
+    server = SharedPortServer(("127.0.0.1", port), QuietHandler)
+    server.set_app(get_wsgi_application())
+    server.serve_forever()
+
+
+def start_workers(port: int, count: int, database_url: str) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, "UPSTREAM_DATABASE_URL": database_url}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(port), "--database-url", database_url],
+            env=env,
+        )
+        for _ in range(count)
+    ]
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                time.sleep(1)  # let the other workers finish starting
+                return workers
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the web app did not start")
+
+
+@dataclass
+class Phase:
+    name: str
+    users: str  # "20", or "20 (1s)" with think time between a user's requests
+    latencies: list[float]
+    errors: int
+    seconds: float
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+def run_phase(
+    name: str,
+    port: int,
+    paths: list[str],
+    cookie: str,
+    users: int,
+    seconds: float,
+    think: float = 0.0,
+) -> Phase:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def user(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.perf_counter() < stop and len(latencies) < MAX_REQUESTS_PER_PHASE:
+            path = rng.choice(paths)
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                conn.close()
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += 0 if ok else 1
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    label = f"{users}" if not think else f"{users} ({think:g}s)"
+    return Phase(name, label, latencies, errors[0], time.perf_counter() - started)
+
+
+def report(phases: list[Phase], goal_ms: float) -> None:
+    print()
+    print(
+        f"{'scenario':<14}{'users':>9}{'requests':>10}{'req/s':>8}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p95 vs 1 user':>15}{'goal':>8}"
+    )
+    baseline: dict[str, float] = {}
+    for phase in phases:
+        p95 = phase.percentile(0.95)
+        single = phase.users == "1"
+        if single:
+            baseline[phase.name] = p95
+        ratio = p95 / baseline.get(phase.name, p95)
+        meets = "" if single else ("met" if p95 <= goal_ms and phase.errors == 0 else "MISSED")
+        print(
+            f"{phase.name:<14}{phase.users:>9}{len(phase.latencies):>10}{len(phase.latencies) / phase.seconds:>8.0f}{phase.errors:>8}{phase.percentile(0.5):>9.1f}{p95:>9.1f}{ratio:>14.1f}x{meets:>8}"
+        )
+    print(
+        f"\nGoal (issue 5): p95 ≤ {goal_ms:.0f} ms and 0 errors under concurrent users; ratio is p95 against one user."
+        "\n'20 (1s)': 20 users each waiting 0.5–1.5 s between requests (reading the page);"
+        " '20': the same users with no pause at all, a saturation test of this machine."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=20_000,
+        help="people in the synthetic city (when nothing is published)",
+    )
+    parser.add_argument("--users", type=int, default=20, help="concurrent users")
+    parser.add_argument("--seconds", type=float, default=15, help="seconds per phase")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a user pauses between requests"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="web app processes"
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("UPSTREAM_BENCH_DATABASE_URL", DEFAULT_URL)
+    )
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the synthetic city")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    setup(args.database_url)
+    if args.serve:
+        serve(args.serve)
+        return
+    names, opened, cookie = prepare(args.people, args.rebuild)
+    from urllib.parse import urlencode
+
+    scenarios = {
+        "person search": [f"/people/?{urlencode({'name': n})}" for n in names],
+        "person page": [f"/people/{p}/" for p in opened],
+    }
+    workers = start_workers(args.port, args.workers, args.database_url)
+    try:
+        phases = []
+        for name, paths in scenarios.items():
+            run_phase(name, args.port, paths, cookie, 2, 2)  # warm up both workers
+            phases.append(run_phase(name, args.port, paths, cookie, 1, args.seconds))
+            phases.append(
+                run_phase(name, args.port, paths, cookie, args.users, args.seconds, args.think)
+            )
+            phases.append(run_phase(name, args.port, paths, cookie, args.users, args.seconds))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=10)
+    from upstream.people.models import Person
+
+    print(
+        f"\nCity: {Person.objects.count():,} people in PostgreSQL; {args.workers} web workers; {args.seconds:.0f} s per phase."
+    )
+    report(phases, goal_ms=150)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    main()
