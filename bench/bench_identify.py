@@ -68,7 +68,10 @@ def naive(con: object, rulesets: list[RuleSet], as_of: date) -> dict[str, int]:
                         when = pd.Timestamp(e.event_date)
                         if not (start < when <= pd.Timestamp(as_of)):
                             continue
-                        if any((s in ("*", e.source)) and (k in ("*", e.event_type)) for s, k in need.patterns()):
+                        if any(
+                            (s in ("*", e.source)) and (k in ("*", e.event_type))
+                            for s, k in need.patterns()
+                        ):
                             n += 1
                             cost += e.cost
                 if n >= need.min_events and cost >= need.min_cost:
@@ -84,7 +87,9 @@ def naive(con: object, rulesets: list[RuleSet], as_of: date) -> dict[str, int]:
 def sample(city: LinkedCity, people: int) -> None:
     """Keep only the first `people` people (and their events and memberships)."""
     con = city.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE keep AS SELECT person_id FROM people ORDER BY person_id LIMIT {people}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE keep AS SELECT person_id FROM people ORDER BY person_id LIMIT {people}"
+    )
     for table in ("events", "memberships", "people"):
         con.execute(f"DELETE FROM {table} WHERE person_id NOT IN (SELECT person_id FROM keep)")
 
@@ -98,11 +103,25 @@ def main() -> None:
     args = parser.parse_args()
     city_dir = args.city or Path(f"/tmp/city{args.people // 1000}k")
     if not (city_dir / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "upstream", "synth", "--people", str(args.people), "--out", str(city_dir)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "upstream",
+                "synth",
+                "--people",
+                str(args.people),
+                "--out",
+                str(city_dir),
+            ],
+            check=True,
+        )
     rulesets = load_rulesets()
 
     t0 = time.perf_counter()
-    city = (insight_linked_events(args.data_dir) if args.data_dir else None) or truth_linked_events(city_dir)
+    city = (insight_linked_events(args.data_dir) if args.data_dir else None) or truth_linked_events(
+        city_dir
+    )
     load_s = time.perf_counter() - t0
     n_events = city.con.execute("SELECT count(*) FROM events").fetchall()[0][0]
     t1 = time.perf_counter()
@@ -122,18 +141,28 @@ def main() -> None:
     scale = args.people / args.sample
 
     print(f"input: {city.input_kind} ({n_events:,} events, {args.people:,} people)")
-    print(f"flags on {AS_OF}: {sum(flags.values()):,} ({', '.join(f'{k} {v:,}' for k, v in flags.items())})")
+    print(
+        f"flags on {AS_OF}: {sum(flags.values()):,} ({', '.join(f'{k} {v:,}' for k, v in flags.items())})"
+    )
     print()
-    print(f"| step | people | wall time (s) | vs engine |")
-    print(f"|---|---|---|---|")
+    print("| step | people | wall time (s) | vs engine |")
+    print("|---|---|---|---|")
     print(f"| load truth-linked events | {args.people:,} | {load_s:.1f} | |")
     print(f"| rules, DuckDB engine | {args.people:,} | {rules_s:.1f} | 1.0 |")
     print(f"| rules, DuckDB engine | {args.sample:,} sample | {sample_engine_s:.2f} | 1.0 |")
-    print(f"| rules, pandas row by row | {args.sample:,} sample | {naive_s:.1f} | {naive_s / sample_engine_s:.0f}x slower |")
-    print(f"| rules, pandas row by row (scaled x{scale:.0f}) | {args.people:,} (estimate) | {naive_s * scale:.0f} | {naive_s * scale / rules_s:.0f}x slower |")
+    print(
+        f"| rules, pandas row by row | {args.sample:,} sample | {naive_s:.1f} | {naive_s / sample_engine_s:.0f}x slower |"
+    )
+    print(
+        f"| rules, pandas row by row (scaled x{scale:.0f}) | {args.people:,} (estimate) | {naive_s * scale:.0f} | {naive_s * scale / rules_s:.0f}x slower |"
+    )
     print()
-    print(f"engine + load wall time {load_s + rules_s:.1f} s (goal <= 60 s): {'met' if load_s + rules_s <= 60 else 'missed'}")
-    print(f"peak memory after the full run {full_peak:.2f} GiB (goal <= 4 GiB): {'met' if full_peak <= 4 else 'missed'}")
+    print(
+        f"engine + load wall time {load_s + rules_s:.1f} s (goal <= 60 s): {'met' if load_s + rules_s <= 60 else 'missed'}"
+    )
+    print(
+        f"peak memory after the full run {full_peak:.2f} GiB (goal <= 4 GiB): {'met' if full_peak <= 4 else 'missed'}"
+    )
     print("naive and engine agree on every rule set's flag count on the sample.")
 
 

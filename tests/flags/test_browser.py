@@ -29,7 +29,9 @@ def test_an_analyst_opens_the_cohort_report(browser: Any, published_live: Path) 
     browser.screenshot("flags-cohorts")
 
 
-def test_a_practitioner_reads_a_familys_why_flagged_cards(browser: Any, published_live: Path) -> None:
+def test_a_practitioner_reads_a_familys_why_flagged_cards(
+    browser: Any, published_live: Path
+) -> None:
     from upstream.flags.models import Flag
 
     flag = Flag.objects.filter(ruleset_id="supporting-families").first()
@@ -42,7 +44,9 @@ def test_a_practitioner_reads_a_familys_why_flagged_cards(browser: Any, publishe
     browser.screenshot("flags-person")
 
 
-def test_the_data_protection_officer_sees_the_transparency_page(browser: Any, published_live: Path) -> None:
+def test_the_data_protection_officer_sees_the_transparency_page(
+    browser: Any, published_live: Path
+) -> None:
     user = create_user(role=Role.DATA_PROTECTION_OFFICER)
     browser.sign_in(user.get_username(), DEFAULT_PASSWORD)
     page = browser.visit("/flags/transparency/")

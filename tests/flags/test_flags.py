@@ -52,12 +52,19 @@ def test_an_analyst_sees_no_ones_flags(published: Path) -> None:
     assert services.flags_for_person(person_id, create_user(role=Role.ANALYST)) == []
 
 
-def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(published: Path) -> None:
+def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(
+    published: Path,
+) -> None:
     flag, person_id = household_flag_person()
     client = signed_in(Role.PRACTITIONER)
     url = f"/flags/flag/{flag.flag_id}/override/"
-    assert client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""}).status_code == 400
-    response = client.post(url, {"person_id": person_id, "kind": "already_supported", "reason": "Open to early help"})
+    assert (
+        client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""}).status_code
+        == 400
+    )
+    response = client.post(
+        url, {"person_id": person_id, "kind": "already_supported", "reason": "Open to early help"}
+    )
     assert response.status_code == 302
     assert Override.objects.get().flag_key == flag.flag_key
     rate = next(r for r in services.override_rates() if r["ruleset_id"] == "supporting-families")
@@ -65,11 +72,14 @@ def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(p
 
 
 def test_the_kill_switch_hides_a_rule_sets_flags_and_lists_who_saw_them(published: Path) -> None:
-    flag, person_id = household_flag_person()
+    _, person_id = household_flag_person()
     viewer = create_user(role=Role.PRACTITIONER)
     services.flags_for_person(person_id, viewer)
     dpo = signed_in(Role.DATA_PROTECTION_OFFICER)
-    dpo.post("/flags/transparency/kill-switch/", {"target": "supporting-families", "withdrawn": "1", "reason": "Under review"})
+    dpo.post(
+        "/flags/transparency/kill-switch/",
+        {"target": "supporting-families", "withdrawn": "1", "reason": "Under review"},
+    )
     cards = services.flags_for_person(person_id, viewer)
     assert "supporting-families" not in {c.flag.ruleset_id for c in cards}
     seen = services.who_saw("supporting-families")
@@ -96,8 +106,12 @@ def test_the_cohort_report_shows_sizes_overlaps_wards_and_quality(published: Pat
     assert client.get("/flags/cohorts/?format=csv").content.startswith(b"id,title")
 
 
-@pytest.mark.parametrize("name", ["transparency.md", "transparency.json", "dpia.md", "fairness-audit.csv"])
-def test_the_data_protection_officer_downloads_the_transparency_record_and_fairness_audit(published: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["transparency.md", "transparency.json", "dpia.md", "fairness-audit.csv"]
+)
+def test_the_data_protection_officer_downloads_the_transparency_record_and_fairness_audit(
+    published: Path, name: str
+) -> None:
     response = signed_in(Role.DATA_PROTECTION_OFFICER).get(f"/flags/transparency/{name}")
     assert response.status_code == 200
     assert name in response["Content-Disposition"]
@@ -110,6 +124,8 @@ def test_practitioners_cannot_download_the_transparency_record(published: Path) 
 
 def test_the_person_flags_page_shows_why_flagged_cards(published: Path) -> None:
     flag, person_id = household_flag_person()
-    page = BeautifulSoup(signed_in(Role.PRACTITIONER).get(f"/flags/person/{person_id}/").content, "html.parser")
+    page = BeautifulSoup(
+        signed_in(Role.PRACTITIONER).get(f"/flags/person/{person_id}/").content, "html.parser"
+    )
     text = page.get_text()
     assert flag.label in text and f"version {flag.ruleset_version}" in text and "Lapses" in text

@@ -28,7 +28,8 @@ def run_dir(small_city: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_truth_linked_events_cover_every_extract_record_with_a_date(small_city: Path) -> None:
     linked = truth_linked_events(small_city)
     total, dated, with_cost = linked.con.execute(
-        "SELECT count(*), count(event_date), count(cost) FROM events").fetchall()[0]
+        "SELECT count(*), count(event_date), count(cost) FROM events"
+    ).fetchall()[0]
     manifest = json.loads((small_city / "manifest.json").read_text())
     assert total == dated == with_cost == manifest["records_in_extracts"]
     assert linked.input_kind.startswith("truth-linked")
@@ -59,10 +60,21 @@ def test_the_model_is_kept_out_when_a_gate_fails_and_the_report_says_why(run_dir
         assert model["status"] == "passed"
 
 
-def test_a_model_that_passes_loose_gates_scores_people_above_its_threshold(small_city: Path, tmp_path: Path) -> None:
+def test_a_model_that_passes_loose_gates_scores_people_above_its_threshold(
+    small_city: Path, tmp_path: Path
+) -> None:
     config = model_module.load_model_configs()[0]
-    loose = {"min_precision": 0.0, "min_recall": 0.0, "max_calibration_error": 1.0, "must_beat_rules": False,
-             "fairness": {"attributes": ["sex"], "min_group_size": 1, "max_selection_rate_difference": 1.0}}
+    loose = {
+        "min_precision": 0.0,
+        "min_recall": 0.0,
+        "max_calibration_error": 1.0,
+        "must_beat_rules": False,
+        "fairness": {
+            "attributes": ["sex"],
+            "min_group_size": 1,
+            "max_selection_rate_difference": 1.0,
+        },
+    }
     config = replace(config, gates=loose, threshold=0.05)
     linked = truth_linked_events(small_city)
     rulesets = load_rulesets()
@@ -89,7 +101,9 @@ def test_gates_are_required_before_training(tmp_path: Path) -> None:
         model_module.load_model_config(tmp_path / "m.toml")
 
 
-def test_the_transparency_record_has_both_tiers_and_a_lawful_basis_for_every_source(run_dir: Path) -> None:
+def test_the_transparency_record_has_both_tiers_and_a_lawful_basis_for_every_source(
+    run_dir: Path,
+) -> None:
     records = json.loads((run_dir / "report" / "transparency.json").read_text())
     assert {"tier_1", "tier_2"} <= set(records[0])
     for record in records[:-1]:
@@ -99,7 +113,12 @@ def test_the_transparency_record_has_both_tiers_and_a_lawful_basis_for_every_sou
 
 def test_the_draft_dpia_lists_sources_risks_and_human_review() -> None:
     text = dpia_markdown(load_rulesets(), model_module.load_model_configs())
-    for heading in ("Data used and lawful basis", "Purposes", "Risks and mitigations", "Human review"):
+    for heading in (
+        "Data used and lawful basis",
+        "Purposes",
+        "Risks and mitigations",
+        "Human review",
+    ):
         assert heading in text
     assert "police" in text
 

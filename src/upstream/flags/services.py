@@ -170,9 +170,10 @@ def set_kill_switch(
 
 def who_saw(target: str) -> list[dict[str, Any]]:
     """Everyone who saw a flag from this rule set or model: whom to tell if it is withdrawn."""
-    return list(
+    rows = (
         FlagSighting.objects.filter(ruleset_id=target)
         .values("viewer", "viewer_role", "person_id")
         .annotate(times=Count("id"))
         .order_by("viewer", "person_id")
     )
+    return [dict(row) for row in rows]

@@ -147,7 +147,8 @@ def feature_matrix(frame: pd.DataFrame, kinds: list[str]) -> np.ndarray:
         frame["hh_children"].to_numpy(float),
         frame["past_cost"].to_numpy(float),
     ]
-    return np.log1p(np.column_stack(base + columns))
+    matrix: np.ndarray = np.log1p(np.column_stack(base + columns))
+    return matrix
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -390,9 +391,10 @@ def score(con: duckdb.DuckDBPyConnection, result: ModelResult, as_of: date) -> i
     coefficients = result.estimator[-1].coef_[0]
     scaled = result.estimator[0].transform(x) * coefficients
     names = ["age", "household size", "children in household", "cost of services", *result.kinds]
-    rows, evidence, members = [], [], []
+    rows: list[tuple[object, ...]] = []
+    members: list[tuple[str, str]] = []
     for i in np.flatnonzero(p >= config.threshold):
-        person = frame["person_id"].iat[i]
+        person = str(frame["person_id"].iat[int(i)])
         flag_id = f"{config.id}/{config.id}/{person}/{as_of}"
         top = [names[j] for j in np.argsort(-scaled[i])[:3] if scaled[i, j] > 0]
         rows.append(
@@ -417,5 +419,4 @@ def score(con: duckdb.DuckDBPyConnection, result: ModelResult, as_of: date) -> i
         "INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
     ) if rows else None
     con.executemany("INSERT INTO flag_members VALUES (?, ?)", members) if members else None
-    del evidence
     return len(rows)

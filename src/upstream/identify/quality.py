@@ -52,7 +52,7 @@ def _truth_status(con: duckdb.DuckDBPyConnection, ruleset: RuleSet) -> None:
     )
 
 
-def _scores(flagged: int, truly: int, both: int) -> dict[str, float | int | None]:
+def _scores(flagged: int, truly: int, both: int) -> dict[str, object]:
     return {
         "flagged": flagged,
         "truly_in_need": truly,

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     if frame is None or frame.empty:
         return []
-    return json.loads(frame.to_json(orient="records", date_format="iso"))
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return records
 
 
 def _pivot(frame: pd.DataFrame, index: str, columns: str, values: str) -> dict[str, Any]:
