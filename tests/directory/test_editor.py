@@ -91,8 +91,8 @@ def test_an_editor_updates_a_service_and_the_history_shows_each_field(service: S
     page = html(response)
     assert page.select_one("h1").text.strip() == "Change history"
     rows = [[td.text.strip() for td in tr.select("td")] for tr in page.select("tbody tr")]
-    assert ["Schedule: closes_at", "13:00:00", "14:00:00"] in [row[2:] for row in rows]
-    assert ["Schedule: byday", "SA", "SA,SU"] in [row[2:] for row in rows]
+    assert ["Schedule: Closes at", "13:00:00", "14:00:00"] in [row[2:] for row in rows]
+    assert ["Schedule: Days", "SA", "SA,SU"] in [row[2:] for row in rows]
     assert rows[0][1].startswith("administrator")
 
 

@@ -69,8 +69,11 @@ def root(request: HttpRequest) -> dict[str, Any]:
 @json_api
 def services(request: HttpRequest) -> dict[str, Any]:
     result = search(service_query(request.GET))
+    # A list item is one-to-one fields and the organisation: no need for the nested records.
     found = _full(
-        oruk.full_services(Service.objects.filter(pk__in=[h.service_id for h in result.hits]))
+        Service.objects.filter(pk__in=[h.service_id for h in result.hits]).select_related(
+            "organization"
+        )
     )
     return page(result, [oruk.service_list_item(found[h.service_id]) for h in result.hits])
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from upstream.directory.models import Service, ServiceAtLocation
+from upstream.directory.models import FieldChange, Service, ServiceAtLocation
 from upstream.directory.postcodes import miles
 from upstream.directory.schedules import Opening, describe
 
@@ -109,3 +109,64 @@ def address_text(service: Service) -> str:
             parts = [sal.location.name, address.address_1, address.city, address.postal_code]
             return ", ".join(p for p in parts if p)
     return ""
+
+
+# Plain labels for the change history; a field not listed shows its ORUK name.
+FIELD_LABELS = {
+    "name": "Name",
+    "description": "Description",
+    "status": "Status",
+    "minimum_age": "Youngest age",
+    "maximum_age": "Oldest age",
+    "eligibility_description": "Who can use it",
+    "assured_date": "Last checked",
+    "assurer_id": "Checked by",
+    "assurer_email": "Checker's email",
+    "byday": "Days",
+    "opens_at": "Opens at",
+    "closes_at": "Closes at",
+    "postal_code": "Postcode",
+    "address_1": "Address",
+    "number": "Phone",
+    "organization_id": "Organisation",
+    "taxonomy_term_id": "Need",
+}
+RECORD_LABELS = {
+    "serviceatlocation": "place",
+    "costoption": "cost",
+    "servicearea": "area served",
+}
+
+
+@dataclass
+class ChangeRow:
+    when: object
+    who: str
+    what: str
+    was: str
+    now: str
+
+
+def change_row(change: FieldChange) -> ChangeRow:
+    """One line of a service's change history, in words an editor reads."""
+    record = RECORD_LABELS.get(change.resource_type, change.resource_type)
+    who = change.updated_by
+    if change.changed_by is not None:
+        who = change.changed_by.get_full_name() or change.changed_by.username
+    if change.last_action_type == "create":
+        what = f"Added {record}"
+    elif change.last_action_type == "delete":
+        what = f"Removed {record}"
+    else:
+        what = f"{record.capitalize()}: {FIELD_LABELS.get(change.field_name, change.field_name)}"
+    was, now = change.previous_value, change.replacement_value
+    if change.field_name == "assurer_id":
+        was, now = _username(was), _username(now)
+    return ChangeRow(change.last_action_date, who, what, was, now)
+
+
+def _username(user_id: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id.isdigit() else None
+    return (user.get_full_name() or user.get_username()) if user else user_id

@@ -208,11 +208,8 @@ def _editor_need_groups(form: ServiceForm) -> list[dict[str, Any]]:
 def service_history(request: HttpRequest, service_id: Any) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("assurer"), pk=service_id)
     changes = FieldChange.objects.filter(service=service).select_related("changed_by")
-    return render(
-        request,
-        "directory/history.html",
-        {"service": service, "changes": changes.order_by("-last_action_date", "-id")[:500]},
-    )
+    rows = [presenters.change_row(c) for c in changes.order_by("-last_action_date", "-id")[:500]]
+    return render(request, "directory/history.html", {"service": service, "changes": rows})
 
 
 def search_link(**params: str) -> str:
