@@ -39,14 +39,29 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"report": report})
     if request.GET.get("format") == "csv":
-        return _csv(report.get("cohorts", []), "cohorts.csv")
+        return _csv(report.get("cohorts", []), "cohorts.csv", COHORT_COLUMNS)
     return render(request, "flags/cohorts.html", {"run": run, "r": report})
 
 
-def _csv(rows: list[dict[str, Any]], name: str) -> HttpResponse:
+# A fixed order: PostgreSQL's jsonb does not keep the order keys were written in.
+COHORT_COLUMNS = [
+    "id",
+    "title",
+    "people",
+    "households",
+    "cost",
+    "cost_per_person",
+    "truly_in_need",
+    "flags",
+    "ages",
+    "wards",
+]
+
+
+def _csv(rows: list[dict[str, Any]], name: str, columns: list[str]) -> HttpResponse:
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
