@@ -32,7 +32,21 @@ def session_cookies(role: Role) -> dict[str, str]:
 
 
 @pytest.fixture
-def roles(family) -> dict[Role, dict[str, str]]:  # type: ignore[no-untyped-def]
+def keep_connection():  # type: ignore[no-untyped-def]
+    """Like Django's test client: the WSGI app must not close the test's database connection
+    at the end of each request (it would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def roles(family, keep_connection) -> dict[Role, dict[str, str]]:  # type: ignore[no-untyped-def]
     cookies = {
         role: session_cookies(role)
         for role in (

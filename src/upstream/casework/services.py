@@ -259,21 +259,6 @@ def _audit_search(actor: Actor, query: Query, results: list[Result]) -> None:
     )
 
 
-def record_download(
-    actor: Actor, access: Access, table: str, fmt: str, *, person: str = "", household: str = ""
-) -> None:
-    record(
-        actor,
-        _read_event(
-            "download",
-            access,
-            person=person,
-            household=household,
-            detail={"table": table, "format": fmt},
-        ),
-    )
-
-
 # Allocations: team managers put people on their team's caseload and allocate a key worker.
 
 
