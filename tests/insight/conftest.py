@@ -33,7 +33,13 @@ def linked_city(small_city: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     run_link(data_dir, city_dir=small_city, incremental=True, options=options)
     ids_after = _ids(data_dir)
     kept = sum(ids_after.get(k) == v for k, v in ids_before.items()) / len(ids_before)
-    return {"data_dir": data_dir, "folder": run.folder, "result": result, "counts": run.counts, "ids_kept": kept}
+    return {
+        "data_dir": data_dir,
+        "folder": run.folder,
+        "result": result,
+        "counts": run.counts,
+        "ids_kept": kept,
+    }
 
 
 def _ids(data_dir: Path) -> dict[str, str]:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.core
         ("2007-08-25", "2008-12-31", False),  # siblings
     ],
 )
-def test_dates_of_birth_are_compatible_only_when_one_could_be_a_typo_of_the_other(a: str, b: str, compatible: bool) -> None:
+def test_dates_of_birth_are_compatible_only_when_one_could_be_a_typo_of_the_other(
+    a: str, b: str, compatible: bool
+) -> None:
     assert dates_compatible(a, b) is compatible
 
 
@@ -45,13 +47,19 @@ def test_a_cluster_keeps_its_earlier_person_id() -> None:
 
 
 def test_merging_two_earlier_people_keeps_the_older_id_and_records_the_merge() -> None:
-    chosen, lineage = _choose_ids([(0, "P00000002", 2), (0, "P00000005", 1)], next_number=9, run_id="r")
+    chosen, lineage = _choose_ids(
+        [(0, "P00000002", 2), (0, "P00000005", 1)], next_number=9, run_id="r"
+    )
     assert chosen == {0: "P00000002"}
     assert lineage == [("P00000005", "P00000002", "merge", "r")]
 
 
-def test_splitting_an_earlier_person_gives_the_smaller_part_a_new_id_and_records_the_split() -> None:
-    chosen, lineage = _choose_ids([(0, "P00000003", 5), (1, "P00000003", 2)], next_number=9, run_id="r")
+def test_splitting_an_earlier_person_gives_the_smaller_part_a_new_id_and_records_the_split() -> (
+    None
+):
+    chosen, lineage = _choose_ids(
+        [(0, "P00000003", 5), (1, "P00000003", 2)], next_number=9, run_id="r"
+    )
     assert chosen == {0: "P00000003", 1: "P00000009"}
     assert lineage == [("P00000003", "P00000009", "split", "r")]
 
@@ -61,7 +69,9 @@ def test_new_people_get_new_ids_in_order() -> None:
     assert chosen == {0: "P00000001", 1: "P00000002"}
 
 
-def test_the_pipeline_links_a_small_city_accurately_and_a_second_run_keeps_every_id(linked_city: dict[str, object]) -> None:
+def test_the_pipeline_links_a_small_city_accurately_and_a_second_run_keeps_every_id(
+    linked_city: dict[str, object],
+) -> None:
     accuracy = linked_city["result"]["accuracy"]  # type: ignore[index]
     assert accuracy["pairwise_precision"] >= 0.99
     assert accuracy["pairwise_f1"] >= 0.98
@@ -70,7 +80,13 @@ def test_the_pipeline_links_a_small_city_accurately_and_a_second_run_keeps_every
 
 def test_the_quality_report_is_written_with_its_model(linked_city: dict[str, object]) -> None:
     folder = Path(str(linked_city["folder"]))
-    for name in ("quality.html", "quality.json", "link_rates.csv", "clerical_review.csv", "model.json"):
+    for name in (
+        "quality.html",
+        "quality.json",
+        "link_rates.csv",
+        "clerical_review.csv",
+        "model.json",
+    ):
         assert (folder / name).exists(), name
     assert "Linkage quality report" in (folder / "quality.html").read_text(encoding="utf-8")
 

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.db.models import Sum
 
-from upstream.people.models import CostEntry, Household, HouseholdMembership, Person, PublishRun, ServiceEvent, SourceRecord
+from upstream.people.models import (
+    CostEntry,
+    Household,
+    HouseholdMembership,
+    Person,
+    PublishRun,
+    ServiceEvent,
+    SourceRecord,
+)
 from upstream.people.publish import publish
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +29,12 @@ def _publish(linked_city: dict[str, object]) -> dict[str, int]:
 def test_publish_writes_every_person_record_event_and_cost(linked_city: dict[str, object]) -> None:
     counts = _publish(linked_city)
     records = linked_city["counts"]["records"]  # type: ignore[index]
-    assert SourceRecord.objects.count() == ServiceEvent.objects.count() == CostEntry.objects.count() == records
+    assert (
+        SourceRecord.objects.count()
+        == ServiceEvent.objects.count()
+        == CostEntry.objects.count()
+        == records
+    )
     assert Person.objects.count() == counts["Person"] > 0
     assert Household.objects.count() == counts["Household"] > 0
     assert HouseholdMembership.objects.count() == counts["HouseholdMembership"]
@@ -41,8 +54,19 @@ def test_a_persons_story_reads_across_agencies_with_costs(linked_city: dict[str,
 
 def test_publishing_again_gives_the_same_rows(linked_city: dict[str, object]) -> None:
     first = _publish(linked_city)
-    people = list(Person.objects.order_by("person_id").values_list("person_id", "family_name", "total_cost")[:50])
+    people = list(
+        Person.objects.order_by("person_id").values_list("person_id", "family_name", "total_cost")[
+            :50
+        ]
+    )
     second = _publish(linked_city)
     assert first == second
-    assert list(Person.objects.order_by("person_id").values_list("person_id", "family_name", "total_cost")[:50]) == people
+    assert (
+        list(
+            Person.objects.order_by("person_id").values_list(
+                "person_id", "family_name", "total_cost"
+            )[:50]
+        )
+        == people
+    )
     assert CostEntry.objects.count() == first["CostEntry"]

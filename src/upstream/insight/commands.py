@@ -18,8 +18,12 @@ def _data_dir() -> Path:
 
 
 def ingest(
-    folder: Path = typer.Argument(None, help="Folder of agency extracts (default: $UPSTREAM_DATA_DIR/city/extracts)."),
-    contracts: Path = typer.Option(None, help="Folder of contract files (default: the bundled ones)."),
+    folder: Path = typer.Argument(
+        None, help="Folder of agency extracts (default: $UPSTREAM_DATA_DIR/city/extracts)."
+    ),
+    contracts: Path = typer.Option(
+        None, help="Folder of contract files (default: the bundled ones)."
+    ),
 ) -> None:
     """Validate and import agency extracts into the insight workspace; print the import report."""
     from upstream.insight.service import run_ingest
@@ -27,20 +31,46 @@ def ingest(
     data_dir = _data_dir()
     reports, path = run_ingest(folder or data_dir / "city" / "extracts", data_dir, contracts)
     table = Table(title="Import report", title_justify="left")
-    for column in ("Source", "File", "Status", "In", "Accepted", "Rejected", "Blanked", "Top reason"):
+    for column in (
+        "Source",
+        "File",
+        "Status",
+        "In",
+        "Accepted",
+        "Rejected",
+        "Blanked",
+        "Top reason",
+    ):
         table.add_column(column)
     for r in reports:
         reason = next(iter(r.reasons), "") or "; ".join(r.warnings)
-        table.add_row(r.source, r.file_name, r.status, f"{r.rows_in:,}", f"{r.accepted:,}", f"{r.rejected:,}", f"{r.blanked:,}", reason)
+        table.add_row(
+            r.source,
+            r.file_name,
+            r.status,
+            f"{r.rows_in:,}",
+            f"{r.accepted:,}",
+            f"{r.rejected:,}",
+            f"{r.blanked:,}",
+            reason,
+        )
     console.print(table)
-    console.print(f"Report: {path} (and .csv); rejected rows are in the workspace table `problems`.")
+    console.print(
+        f"Report: {path} (and .csv); rejected rows are in the workspace table `problems`."
+    )
     if any(r.status == "failed" for r in reports):
         raise typer.Exit(1)
 
 
 def link(
-    city: Path = typer.Option(None, help="The synthetic city, to score the run against its truth and use its address gazetteer."),
-    incremental: bool = typer.Option(False, help="Keep earlier links and score only pairs with new records, reusing the last model."),
+    city: Path = typer.Option(
+        None,
+        help="The synthetic city, to score the run against its truth and use its address gazetteer.",
+    ),
+    incremental: bool = typer.Option(
+        False,
+        help="Keep earlier links and score only pairs with new records, reusing the last model.",
+    ),
 ) -> None:
     """Link records into people and households, cost every event, write the quality report."""
     from upstream.insight.service import run_link
@@ -50,8 +80,12 @@ def link(
     console.print(f"Run {run.run_id}: {run.counts}")
     accuracy = result.get("accuracy")
     if isinstance(accuracy, dict):
-        console.print(f"Pairwise precision {accuracy['pairwise_precision']}, recall {accuracy['pairwise_recall']}, F1 {accuracy['pairwise_f1']}")
-    console.print(f"Quality report: {run.folder / 'quality.html'}; model: {run.folder / 'model.json'}")
+        console.print(
+            f"Pairwise precision {accuracy['pairwise_precision']}, recall {accuracy['pairwise_recall']}, F1 {accuracy['pairwise_f1']}"
+        )
+    console.print(
+        f"Quality report: {run.folder / 'quality.html'}; model: {run.folder / 'model.json'}"
+    )
 
 
 def publish() -> None:

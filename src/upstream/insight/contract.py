@@ -186,7 +186,9 @@ def _check_references(contract: Contract) -> None:
         referred += [spec.date, spec.end_date, spec.type_column, spec.unit_cost_column]
     for name in filter(None, referred):
         if name not in names:
-            raise InputError(f"refers to column {name!r}, which it does not declare", where=contract.path)
+            raise InputError(
+                f"refers to column {name!r}, which it does not declare", where=contract.path
+            )
     if contract.format not in {"csv", "parquet"}:
         raise InputError("format must be csv or parquet", where=contract.path)
 

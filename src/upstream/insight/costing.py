@@ -24,14 +24,16 @@ def unit_cost_table(codes: list[str]) -> pa.Table:
     library, deflator = gmca_unit_costs(), gdp_deflator()
     rows = [library.costs[c] for c in sorted(set(codes)) if c in library.costs]
     priced = [price(cost, deflator, PRICE_YEAR) for cost in rows]
-    return pa.table({
-        "unit_cost_code": [c.code for c in rows],
-        "unit_cost_description": [c.description for c in rows],
-        "unit": [c.unit for c in rows],
-        "unit_cost": [round(p.value, 2) for p in priced],
-        "source_price_year": [c.price_year for c in rows],
-        "paying_agency": [c.paying_agency for c in rows],
-    })
+    return pa.table(
+        {
+            "unit_cost_code": [c.code for c in rows],
+            "unit_cost_description": [c.description for c in rows],
+            "unit": [c.unit for c in rows],
+            "unit_cost": [round(p.value, 2) for p in priced],
+            "source_price_year": [c.price_year for c in rows],
+            "paying_agency": [c.paying_agency for c in rows],
+        }
+    )
 
 
 def financial_year_sql(date_expr: str) -> str:
@@ -42,7 +44,12 @@ def financial_year_sql(date_expr: str) -> str:
 
 def build_cost_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """`cost_ledger`: one line per event with a known unit cost; `uncosted_events` the rest."""
-    codes = [r[0] for r in con.execute("SELECT DISTINCT unit_cost_code FROM person_records WHERE unit_cost_code IS NOT NULL").fetchall()]
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unit_cost_code FROM person_records WHERE unit_cost_code IS NOT NULL"
+        ).fetchall()
+    ]
     con.register("unit_costs_in", unit_cost_table(codes))
     con.execute("CREATE OR REPLACE TABLE unit_costs AS SELECT * FROM unit_costs_in")
     con.unregister("unit_costs_in")
@@ -51,7 +58,7 @@ def build_cost_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         CREATE OR REPLACE TABLE cost_ledger AS
         SELECT e.record_key AS event_id, e.person_id, e.household_id, e.ward, u.unit_cost_code,
                u.unit_cost_description, 1.0 AS quantity, u.unit_cost, u.unit_cost AS amount,
-               '{PRICE_YEAR}' AS price_year, u.paying_agency, {financial_year_sql('e.event_date')} AS financial_year
+               '{PRICE_YEAR}' AS price_year, u.paying_agency, {financial_year_sql("e.event_date")} AS financial_year
         FROM service_events e JOIN unit_costs u USING (unit_cost_code)
         """
     )

@@ -74,7 +74,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) 
 
 
 def _validate_and_store(
-    con: duckdb.DuckDBPyConnection, contract: Contract, staged: Staged, extract_id: str, file_name: str
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    staged: Staged,
+    extract_id: str,
+    file_name: str,
 ) -> ImportReport:
     con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {checked_sql(contract, 'stage')}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {problems_sql(contract, 'checked')}")
@@ -89,14 +93,28 @@ def _validate_and_store(
 
 
 def _store_problems(
-    con: duckdb.DuckDBPyConnection, contract: Contract, staged: Staged, extract_id: str, file_name: str
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    staged: Staged,
+    extract_id: str,
+    file_name: str,
 ) -> None:
     con.execute(
         "INSERT INTO problems SELECT ?, ?, ?, row_number, field, value, reason, action, raw FROM found",
         [extract_id, contract.source, file_name],
     )
     rows = [
-        (extract_id, contract.source, file_name, p.row, p.field or None, p.value or None, p.reason, "rejected", None)
+        (
+            extract_id,
+            contract.source,
+            file_name,
+            p.row,
+            p.field or None,
+            p.value or None,
+            p.reason,
+            "rejected",
+            None,
+        )
         for p in staged.problems
     ]
     if rows:
@@ -104,7 +122,11 @@ def _store_problems(
 
 
 def _report(
-    con: duckdb.DuckDBPyConnection, contract: Contract, staged: Staged, extract_id: str, file_name: str
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    staged: Staged,
+    extract_id: str,
+    file_name: str,
 ) -> ImportReport:
     counts = first_row(
         con,
@@ -156,9 +178,19 @@ def _record_extract(
     con.execute(
         "INSERT INTO extracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
         [
-            report.extract_id, report.source, report.file_name, pattern, sha, datetime.now(),
-            report.rows_in, report.accepted, report.rejected, report.blanked, status,
-            report.supersedes or None, report.to_json(),
+            report.extract_id,
+            report.source,
+            report.file_name,
+            pattern,
+            sha,
+            datetime.now(),
+            report.rows_in,
+            report.accepted,
+            report.rejected,
+            report.blanked,
+            status,
+            report.supersedes or None,
+            report.to_json(),
         ],
     )
 
@@ -168,7 +200,9 @@ def files_for(contract: Contract, folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def ingest_folder(con: duckdb.DuckDBPyConnection, folder: Path, contracts: list[Contract]) -> list[ImportReport]:
+def ingest_folder(
+    con: duckdb.DuckDBPyConnection, folder: Path, contracts: list[Contract]
+) -> list[ImportReport]:
     """Import every file in a folder that a contract claims; files no contract claims are an error."""
     if not folder.is_dir():
         raise InputError("no such folder of extracts", where=str(folder))
@@ -181,7 +215,13 @@ def ingest_folder(con: duckdb.DuckDBPyConnection, folder: Path, contracts: list[
     unclaimed = [p.name for p in sorted(folder.iterdir()) if p.is_file() and p not in claimed]
     if unclaimed:
         reports.append(
-            ImportReport("?", ", ".join(unclaimed), "", "failed", warnings=["no contract describes these files"])
+            ImportReport(
+                "?",
+                ", ".join(unclaimed),
+                "",
+                "failed",
+                warnings=["no contract describes these files"],
+            )
         )
     return reports
 

@@ -16,8 +16,17 @@ import duckdb
 from upstream.insight.contract import Contract
 from upstream.insight.costing import build_cost_ledger
 from upstream.insight.households import build_households, household_on_date_sql, load_gazetteer
-from upstream.insight.linkage.clusters import assign_person_ids, cluster_identities, ensure_id_tables
-from upstream.insight.linkage.pipeline import LinkOptions, build_identities, deterministic_edges, splink_edges
+from upstream.insight.linkage.clusters import (
+    assign_person_ids,
+    cluster_identities,
+    ensure_id_tables,
+)
+from upstream.insight.linkage.pipeline import (
+    LinkOptions,
+    build_identities,
+    deterministic_edges,
+    splink_edges,
+)
 from upstream.insight.standardise import build_person_records
 from upstream.insight.workspace import workspace_dir
 
@@ -42,7 +51,9 @@ def _timed(run: LinkRun, name: str, start: datetime) -> None:
 
 
 def previous_model(con: duckdb.DuckDBPyConnection) -> Path | None:
-    rows = con.execute("SELECT model_path FROM link_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
+    rows = con.execute(
+        "SELECT model_path FROM link_runs ORDER BY finished_at DESC LIMIT 1"
+    ).fetchall()
     return Path(rows[0][0]) if rows and Path(rows[0][0]).exists() else None
 
 
@@ -66,12 +77,24 @@ def _earlier_links_as_edges(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM edges WHERE identity_l = identity_r")
 
 
-def link(con: duckdb.DuckDBPyConnection, contracts: list[Contract], data_dir: Path, *, options: LinkOptions | None = None, gazetteer: str | None = None) -> LinkRun:
+def link(
+    con: duckdb.DuckDBPyConnection,
+    contracts: list[Contract],
+    data_dir: Path,
+    *,
+    options: LinkOptions | None = None,
+    gazetteer: str | None = None,
+) -> LinkRun:
     """Run the whole linkage over every source with a current extract."""
     options = options or LinkOptions()
     run = new_run(data_dir)
     start = datetime.now()
-    sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM extracts WHERE status = 'current'").fetchall()]
+    sources = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT source FROM extracts WHERE status = 'current'"
+        ).fetchall()
+    ]
     run.counts["records"] = build_person_records(con, contracts, sources)
     build_identities(con)
     deterministic_edges(con)

@@ -19,8 +19,8 @@ import duckdb
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from jinja2 import Environment, PackageLoader, select_autoescape  # noqa: E402
+import matplotlib.pyplot as plt
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 GROUPS = ("age_band", "sex", "ethnic_group", "ward")
 
@@ -42,7 +42,10 @@ def _f1(p: float, r: float) -> float:
 
 
 def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE truth_records AS SELECT source, record_id, person_id AS truth_id FROM read_parquet(?)", [str(truth_dir / "record_truth.parquet")])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE truth_records AS SELECT source, record_id, person_id AS truth_id FROM read_parquet(?)",
+        [str(truth_dir / "record_truth.parquet")],
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE evaluated AS
@@ -66,16 +69,26 @@ def accuracy(con: duckdb.DuckDBPyConnection, table: str = "evaluated") -> Accura
                (SELECT count(DISTINCT pred) FROM {table}), (SELECT count(DISTINCT truth_id) FROM {table}), (SELECT count(*) FROM {table})
         """
     ).fetchall()[0]
-    predicted_pairs, true_pairs, both, exact, n_pred, n_true, n_records = (float(v or 0) for v in row)
+    predicted_pairs, true_pairs, both, exact, n_pred, n_true, n_records = (
+        float(v or 0) for v in row
+    )
     p = both / predicted_pairs if predicted_pairs else 1.0
     r = both / true_pairs if true_pairs else 1.0
     return Accuracy(
-        round(p, 5), round(r, 5), round(_f1(p, r), 5), round(exact / n_pred, 5) if n_pred else 0.0,
-        round(exact / n_true, 5) if n_true else 0.0, int(n_records), int(n_true), int(n_pred),
+        round(p, 5),
+        round(r, 5),
+        round(_f1(p, r), 5),
+        round(exact / n_pred, 5) if n_pred else 0.0,
+        round(exact / n_true, 5) if n_true else 0.0,
+        int(n_records),
+        int(n_true),
+        int(n_pred),
     )
 
 
-def link_rates(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, list[dict[str, object]]]:
+def link_rates(
+    con: duckdb.DuckDBPyConnection, truth_dir: Path
+) -> dict[str, list[dict[str, object]]]:
     """Per group: people with 2+ records, and the share fully linked (all records in one cluster)."""
     con.execute(
         f"""
@@ -100,12 +113,15 @@ def link_rates(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, lis
             f"SELECT {group}, count(*), round(avg(CASE WHEN fully_linked THEN 1 ELSE 0 END), 4) FROM person_linked "
             f"JOIN truth_people USING (truth_id) GROUP BY 1 ORDER BY 1"
         ).fetchall()
-        rates[group] = [{"group": str(g), "people": int(n), "link_rate": float(r)} for g, n, r in rows]
+        rates[group] = [
+            {"group": str(g), "people": int(n), "link_rate": float(r)} for g, n, r in rows
+        ]
     return rates
 
 
 def over_link_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Checks that need no truth (NHS numbers, birth dates) and one that does (true people per cluster)."""
+
     def count(sql: str) -> int:
         return int(con.execute(sql).fetchall()[0][0] or 0)
 
@@ -121,21 +137,26 @@ def over_link_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "predicted_people_holding_several_true_people": count(
             "SELECT count(*) FROM (SELECT pred FROM evaluated GROUP BY pred HAVING count(DISTINCT truth_id) > 1)"
         ),
-        "largest_person_records": count("SELECT max(n) FROM (SELECT count(*) n FROM record_person GROUP BY person_id)"),
+        "largest_person_records": count(
+            "SELECT max(n) FROM (SELECT count(*) n FROM record_person GROUP BY person_id)"
+        ),
     }
 
 
 def clerical_sample(con: duckdb.DuckDBPyConnection, size: int = 50) -> list[dict[str, object]]:
     """The Splink links closest to the threshold: where a person's eye is worth most."""
-    return con.execute(
-        f"""
-        SELECT round(e.match_probability, 4) AS match_probability,
-               a.source AS source_l, a.forename AS forename_l, a.surname AS surname_l, CAST(a.dob AS VARCHAR) AS dob_l, a.postcode AS postcode_l,
-               b.source AS source_r, b.forename AS forename_r, b.surname AS surname_r, CAST(b.dob AS VARCHAR) AS dob_r, b.postcode AS postcode_r
-        FROM edges e JOIN identities a ON a.identity_id = e.identity_l JOIN identities b ON b.identity_id = e.identity_r
-        WHERE e.method = 'probabilistic' ORDER BY e.match_probability, e.identity_l LIMIT {size}
-        """
-    ).df().to_dict("records")
+    sides = ", ".join(
+        f"{side}.source AS source_{s}, {side}.forename AS forename_{s}, {side}.surname AS surname_{s}, "
+        f"CAST({side}.dob AS VARCHAR) AS dob_{s}, {side}.postcode AS postcode_{s}"
+        for side, s in (("a", "l"), ("b", "r"))
+    )
+    cursor = con.execute(
+        f"SELECT round(e.match_probability, 4) AS match_probability, {sides} FROM edges e "
+        "JOIN identities a ON a.identity_id = e.identity_l JOIN identities b ON b.identity_id = e.identity_r "
+        f"WHERE e.method = 'probabilistic' ORDER BY e.match_probability, e.identity_l LIMIT {size}"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _chart(rates: list[dict[str, object]], title: str) -> str:
@@ -156,35 +177,61 @@ def _chart(rates: list[dict[str, object]], title: str) -> str:
 
 def write_report(folder: Path, run_id: str, result: dict[str, object]) -> Path:
     """quality.json, link_rates.csv, clerical_review.csv and quality.html in the run folder."""
-    (folder / "quality.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    (folder / "quality.json").write_text(
+        json.dumps(result, indent=2, default=str), encoding="utf-8"
+    )
     rates = result["link_rates"]
     assert isinstance(rates, dict)
     lines = ["group_by,group,people,link_rate"] + [
-        f"{by},\"{r['group']}\",{r['people']},{r['link_rate']}" for by, rows in rates.items() for r in rows
+        f'{by},"{r["group"]}",{r["people"]},{r["link_rate"]}'
+        for by, rows in rates.items()
+        for r in rows
     ]
     (folder / "link_rates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sample = result["clerical_review"]
     assert isinstance(sample, list)
     if sample:
         header = list(sample[0])
-        body = [",".join(f"\"{row[h]}\"" for h in header) for row in sample]
-        (folder / "clerical_review.csv").write_text("\n".join([",".join(header), *body]) + "\n", encoding="utf-8")
-    charts = {by: _chart(rows, f"Link rate by {by.replace('_', ' ')}") for by, rows in rates.items() if rows}
-    env = Environment(loader=PackageLoader("upstream.insight", "templates"), autoescape=select_autoescape())
+        body = [",".join(f'"{row[h]}"' for h in header) for row in sample]
+        (folder / "clerical_review.csv").write_text(
+            "\n".join([",".join(header), *body]) + "\n", encoding="utf-8"
+        )
+    charts = {
+        by: _chart(rows, f"Link rate by {by.replace('_', ' ')}")
+        for by, rows in rates.items()
+        if rows
+    }
+    env = Environment(
+        loader=PackageLoader("upstream.insight", "templates"), autoescape=select_autoescape()
+    )
     html = env.get_template("quality.html").render(run_id=run_id, r=result, charts=charts)
     path = folder / "quality.html"
     path.write_text(html, encoding="utf-8")
     return path
 
 
-def quality_report(con: duckdb.DuckDBPyConnection, folder: Path, run_id: str, truth_dir: Path | None, counts: dict[str, int], timings: dict[str, float]) -> dict[str, object]:
-    result: dict[str, object] = {"run_id": run_id, "counts": counts, "timings_seconds": timings, "model": "model.json"}
+def quality_report(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    run_id: str,
+    truth_dir: Path | None,
+    counts: dict[str, int],
+    timings: dict[str, float],
+) -> dict[str, object]:
+    result: dict[str, object] = {
+        "run_id": run_id,
+        "counts": counts,
+        "timings_seconds": timings,
+        "model": "model.json",
+    }
     if truth_dir and (truth_dir / "record_truth.parquet").exists():
         load_truth(con, truth_dir)
         result["accuracy"] = asdict(accuracy(con))
         result["link_rates"] = link_rates(con, truth_dir)
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE evaluated (record_key VARCHAR, pred VARCHAR, truth_id BIGINT)")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE evaluated (record_key VARCHAR, pred VARCHAR, truth_id BIGINT)"
+        )
         result["link_rates"] = {}
     result["over_link_checks"] = over_link_checks(con)
     result["clerical_review"] = clerical_sample(con)

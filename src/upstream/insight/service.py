@@ -15,7 +15,9 @@ from upstream.insight.quality import quality_report
 from upstream.insight.workspace import connect, workspace_dir
 
 
-def run_ingest(folder: Path, data_dir: Path, contracts_dir: Path | None = None) -> tuple[list[ImportReport], Path]:
+def run_ingest(
+    folder: Path, data_dir: Path, contracts_dir: Path | None = None
+) -> tuple[list[ImportReport], Path]:
     """Import every extract in `folder`; write the import report (JSON and CSV)."""
     con = connect(data_dir)
     try:
@@ -30,25 +32,63 @@ def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"import-{stamp}.json"
-    path.write_text(json.dumps([json.loads(r.to_json()) for r in reports], indent=2), encoding="utf-8")
+    path.write_text(
+        json.dumps([json.loads(r.to_json()) for r in reports], indent=2), encoding="utf-8"
+    )
     with (folder / f"import-{stamp}.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "file", "extract_id", "status", "rows_in", "accepted", "rejected", "blanked", "reason", "rows"])
+        writer.writerow(
+            [
+                "source",
+                "file",
+                "extract_id",
+                "status",
+                "rows_in",
+                "accepted",
+                "rejected",
+                "blanked",
+                "reason",
+                "rows",
+            ]
+        )
         for r in reports:
-            base = [r.source, r.file_name, r.extract_id, r.status, r.rows_in, r.accepted, r.rejected, r.blanked]
+            base = [
+                r.source,
+                r.file_name,
+                r.extract_id,
+                r.status,
+                r.rows_in,
+                r.accepted,
+                r.rejected,
+                r.blanked,
+            ]
             for reason, n in r.reasons.items() or {"": 0}.items():
                 writer.writerow([*base, reason, n])
     return path
 
 
-def run_link(data_dir: Path, *, city_dir: Path | None = None, incremental: bool = False, options: LinkOptions | None = None) -> tuple[LinkRun, dict[str, object]]:
+def run_link(
+    data_dir: Path,
+    *,
+    city_dir: Path | None = None,
+    incremental: bool = False,
+    options: LinkOptions | None = None,
+) -> tuple[LinkRun, dict[str, object]]:
     """Link the workspace's current extracts; the city's truth (if given) scores the run."""
     con = connect(data_dir)
     truth = city_dir / "truth" if city_dir else None
-    gazetteer = truth / "properties.parquet" if truth and (truth / "properties.parquet").exists() else None
+    gazetteer = (
+        truth / "properties.parquet" if truth and (truth / "properties.parquet").exists() else None
+    )
     base = options or LinkOptions()
     try:
-        run = link(con, load_contracts(), data_dir, options=LinkOptions(base.threads, base.memory_limit, incremental, None, base.seed), gazetteer=str(gazetteer) if gazetteer else None)
+        run = link(
+            con,
+            load_contracts(),
+            data_dir,
+            options=LinkOptions(base.threads, base.memory_limit, incremental, None, base.seed),
+            gazetteer=str(gazetteer) if gazetteer else None,
+        )
         result = quality_report(con, run.folder, run.run_id, truth, run.counts, run.timings)
         record_run(con, run)
     finally:
@@ -69,4 +109,6 @@ def link_step(city_dir: Path, data_dir: Path) -> None:
     run, result = run_link(data_dir, city_dir=city_dir)
     accuracy = result.get("accuracy") or {}
     f1 = accuracy.get("pairwise_f1", "n/a") if isinstance(accuracy, dict) else "n/a"
-    print(f"  {run.counts.get('people', 0):,} people; pairwise F1 {f1}; report: {run.folder / 'quality.html'}")
+    print(
+        f"  {run.counts.get('people', 0):,} people; pairwise F1 {f1}; report: {run.folder / 'quality.html'}"
+    )

@@ -45,7 +45,9 @@ class Staged:
     failure: str = ""  # set when the whole file is unusable; every row is then rejected
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str) -> Staged:
+def stage_file(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str
+) -> Staged:
     if contract.format == "parquet":
         return _stage_parquet(con, path, contract, table)
     return _stage_csv(con, path, contract, table)
@@ -60,7 +62,9 @@ def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
     # surrogateescape keeps undecodable bytes as lone surrogates, so one bad byte costs one row
     # (found in _bad_encoding) instead of the whole file.
     codecs.lookup(encoding)
-    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="surrogateescape", newline="")
+    return io.TextIOWrapper(
+        path.open("rb"), encoding=encoding, errors="surrogateescape", newline=""
+    )
 
 
 def _bad_encoding(fields: list[str]) -> bool:
@@ -101,7 +105,9 @@ def _check_header(header: list[str], contract: Contract, staged: Staged) -> None
         staged.warnings.append(f"optional column {name!r} is missing; it is blank for every row")
     for name in header:
         if name not in expected:
-            staged.warnings.append(f"extra column {name!r} is not in the contract; it is not imported")
+            staged.warnings.append(
+                f"extra column {name!r} is not in the contract; it is not imported"
+            )
 
 
 def _read_rows(reader: Iterator[list[str]], staged: Staged) -> Iterator[tuple[int, list[str]]]:
@@ -118,7 +124,9 @@ def _read_rows(reader: Iterator[list[str]], staged: Staged) -> Iterator[tuple[in
         yield getattr(reader, "line_num", 0), fields
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str) -> Staged:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str
+) -> Staged:
     staged = Staged()
     columns = contract.column_names
     _create_stage(con, table, columns)
@@ -141,7 +149,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, t
     return staged
 
 
-def _row_problem(line: int, fields: list[str], header: list[str], staged: Staged, encoding: str) -> Problem | None:
+def _row_problem(
+    line: int, fields: list[str], header: list[str], staged: Staged, encoding: str
+) -> Problem | None:
     if staged.failure:
         return Problem(line, "", "", staged.failure)
     if not fields or fields == [""]:
@@ -175,7 +185,9 @@ def _flush(
     staged.rows_staged += len(chunk)
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str) -> Staged:
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str
+) -> Staged:
     staged = Staged()
     columns = contract.column_names
     _create_stage(con, table, columns)
@@ -187,7 +199,9 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, contract: Contrac
     header = parquet.column_names
     _check_header(header, contract, staged)
     if staged.failure:
-        staged.problems += [Problem(i, "", "", staged.failure) for i in range(1, parquet.num_rows + 1)]
+        staged.problems += [
+            Problem(i, "", "", staged.failure) for i in range(1, parquet.num_rows + 1)
+        ]
         return staged
     selects = [f'CAST("{c}" AS VARCHAR)' if c in header else "NULL" for c in columns]
     con.execute(

@@ -26,9 +26,26 @@ POSTCODE_AT_END = r"([A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2})\s*$"
 NO_ABODE = ("ZZ993VZ", "NFA")
 
 PERSON_RECORD_COLUMNS = (
-    "record_key", "source", "agency", "record_id", "local_key", "forename", "surname",
-    "known_as", "forename_initial", "surname_initial", "dob", "sex", "postcode", "uprn",
-    "address", "nhs_number", "ethnicity", "event_date", "event_type", "unit_cost_code",
+    "record_key",
+    "source",
+    "agency",
+    "record_id",
+    "local_key",
+    "forename",
+    "surname",
+    "known_as",
+    "forename_initial",
+    "surname_initial",
+    "dob",
+    "sex",
+    "postcode",
+    "uprn",
+    "address",
+    "nhs_number",
+    "ethnicity",
+    "event_date",
+    "event_type",
+    "unit_cost_code",
 )
 
 
@@ -93,7 +110,9 @@ def _postcode_source_sql(roles: dict[str, list[Column]]) -> str:
         return postcode_sql(value_sql(column))
     lines = roles.get("address", [])
     if lines:  # the postcode is the end of a one-line address
-        return postcode_sql(f"NULLIF(regexp_extract({value_sql(lines[-1])}, {quote(POSTCODE_AT_END)}, 1), '')")
+        return postcode_sql(
+            f"NULLIF(regexp_extract({value_sql(lines[-1])}, {quote(POSTCODE_AT_END)}, 1), '')"
+        )
     return "NULL"
 
 
@@ -115,13 +134,17 @@ def select_person_records_sql(contract: Contract) -> str:
     forename, surname = _names_sql(roles)
     event = contract.event
     known_as = _first(roles, "known_as")
-    local = f"{quote(contract.source + ':')} || CAST(\"{contract.local_id}\" AS VARCHAR)" if contract.local_id else "NULL"
+    local = (
+        f'{quote(contract.source + ":")} || CAST("{contract.local_id}" AS VARCHAR)'
+        if contract.local_id
+        else "NULL"
+    )
     dob = _first(roles, "dob")
     values = {
-        "record_key": f"{quote(contract.source + ':')} || CAST(\"{contract.record_id}\" AS VARCHAR)",
+        "record_key": f'{quote(contract.source + ":")} || CAST("{contract.record_id}" AS VARCHAR)',
         "source": quote(contract.source),
         "agency": quote(contract.agency),
-        "record_id": f"CAST(\"{contract.record_id}\" AS VARCHAR)",
+        "record_id": f'CAST("{contract.record_id}" AS VARCHAR)',
         "local_key": local,
         "forename": forename,
         "surname": surname,
@@ -136,14 +159,20 @@ def select_person_records_sql(contract: Contract) -> str:
         "nhs_number": _text(roles, "nhs_number"),
         "ethnicity": _text(roles, "ethnicity"),
         "event_date": f'CAST("{event.date}" AS DATE)' if event and event.date else "NULL",
-        "event_type": f'"{event.type_column}"' if event and event.type_column else quote(event.event_type if event else ""),
-        "unit_cost_code": f'"{event.unit_cost_column}"' if event and event.unit_cost_column else "NULL",
+        "event_type": f'"{event.type_column}"'
+        if event and event.type_column
+        else quote(event.event_type if event else ""),
+        "unit_cost_code": f'"{event.unit_cost_column}"'
+        if event and event.unit_cost_column
+        else "NULL",
     }
     columns = ", ".join(f"{values[c]} AS {c}" for c in PERSON_RECORD_COLUMNS)
     return f"SELECT {columns} FROM ({current_records_sql(contract.source)})"
 
 
-def build_person_records(con: duckdb.DuckDBPyConnection, contracts: list[Contract], sources: list[str]) -> int:
+def build_person_records(
+    con: duckdb.DuckDBPyConnection, contracts: list[Contract], sources: list[str]
+) -> int:
     """(Re)build `person_records` from the current extracts of the given sources."""
     selects = [select_person_records_sql(c) for c in contracts if c.source in sources]
     con.execute("CREATE OR REPLACE TABLE person_records AS " + " UNION ALL BY NAME ".join(selects))

@@ -65,7 +65,9 @@ def records_table(source: str) -> str:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
+    return bool(
+        scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+    )
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
@@ -74,6 +76,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return rows[0][0] if rows else None
 
 
-def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> tuple[object, ...] | None:
+def first_row(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> tuple[object, ...] | None:
     rows = con.execute(sql, params or []).fetchall()
     return tuple(rows[0]) if rows else None

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from django.db import models
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class PublishRun(models.Model):
     """One `upstream publish`: which linkage run the tables came from, and row counts."""
@@ -22,7 +20,7 @@ class PublishRun(models.Model):
     counts = models.JSONField(default=dict, help_text="Rows written per table.")
 
     class Meta:
-        ordering = ["-published_at"]
+        ordering = ("-published_at",)
 
 
 class Person(models.Model):
@@ -49,16 +47,22 @@ class Person(models.Model):
     record_count = models.PositiveIntegerField(default=0)
     first_seen = models.DateField(null=True, blank=True)
     last_seen = models.DateField(null=True, blank=True)
-    total_cost = models.DecimalField(default=0, **MONEY, help_text="Sum of the cost ledger, GBP.")
+    total_cost = models.DecimalField(
+        default=0, max_digits=14, decimal_places=2, help_text="Sum of the cost ledger, GBP."
+    )
 
     class Meta:
-        ordering = ["family_name", "given_name", "person_id"]
-        indexes = [
+        ordering = (
+            "family_name",
+            "given_name",
+            "person_id",
+        )
+        indexes = (
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["nhs_number"]),
             models.Index(fields=["current_uprn"]),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.person_id})"
@@ -93,8 +97,11 @@ class SourceRecord(models.Model):
     )
 
     class Meta:
-        ordering = ["person_id", "recorded_on"]
-        indexes = [models.Index(fields=["source", "source_record_id"])]
+        ordering = (
+            "person_id",
+            "recorded_on",
+        )
+        indexes = (models.Index(fields=["source", "source_record_id"]),)
 
 
 class Household(models.Model):
@@ -111,12 +118,18 @@ class Household(models.Model):
     end_date = models.DateField(null=True, blank=True, help_text="Blank while still living there.")
     member_count = models.PositiveIntegerField(default=0)
     total_cost = models.DecimalField(
-        default=0, **MONEY, help_text="Cost ledger while members lived here."
+        default=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Cost ledger while members lived here.",
     )
 
     class Meta:
-        ordering = ["uprn", "start_date"]
-        indexes = [models.Index(fields=["uprn"])]
+        ordering = (
+            "uprn",
+            "start_date",
+        )
+        indexes = (models.Index(fields=["uprn"]),)
 
 
 class HouseholdMembership(models.Model):
@@ -128,12 +141,15 @@ class HouseholdMembership(models.Model):
     end_date = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["household_id", "start_date"]
-        constraints = [
+        ordering = (
+            "household_id",
+            "start_date",
+        )
+        constraints = (
             models.UniqueConstraint(
                 fields=["household", "person", "start_date"], name="one_membership_per_start"
-            )
-        ]
+            ),
+        )
 
 
 class StatedRelationship(models.Model):
@@ -148,7 +164,10 @@ class StatedRelationship(models.Model):
     source_record_id = models.CharField(max_length=60)
 
     class Meta:
-        ordering = ["person_id", "relationship"]
+        ordering = (
+            "person_id",
+            "relationship",
+        )
 
 
 class ServiceEvent(models.Model):
@@ -170,11 +189,14 @@ class ServiceEvent(models.Model):
     ward = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        ordering = ["person_id", "start_date"]
-        indexes = [
+        ordering = (
+            "person_id",
+            "start_date",
+        )
+        indexes = (
             models.Index(fields=["person", "start_date"]),
             models.Index(fields=["household"]),
-        ]
+        )
 
 
 class CostEntry(models.Model):
@@ -190,8 +212,12 @@ class CostEntry(models.Model):
     quantity = models.DecimalField(
         max_digits=10, decimal_places=2, help_text="Units (e.g. nights, weeks)."
     )
-    unit_cost = models.DecimalField(**MONEY, help_text="GBP per unit at price_year.")
-    amount = models.DecimalField(**MONEY, help_text="quantity x unit_cost, GBP.")
+    unit_cost = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="GBP per unit at price_year."
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="quantity x unit_cost, GBP."
+    )
     price_year = models.CharField(
         max_length=7, help_text="Prices uprated to this financial year, e.g. 2024/25."
     )
@@ -202,11 +228,14 @@ class CostEntry(models.Model):
     ward = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        ordering = ["person_id", "financial_year"]
-        indexes = [
+        ordering = (
+            "person_id",
+            "financial_year",
+        )
+        indexes = (
             models.Index(fields=["paying_agency", "financial_year"]),
             models.Index(fields=["ward"]),
-        ]
+        )
 
 
 class PersonLineage(models.Model):
@@ -218,4 +247,4 @@ class PersonLineage(models.Model):
     link_run_id = models.CharField(max_length=40)
 
     class Meta:
-        ordering = ["old_person_id"]
+        ordering = ("old_person_id",)

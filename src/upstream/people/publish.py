@@ -76,16 +76,18 @@ def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
     return model(**fields)
 
 
-def _copy(con: duckdb.DuckDBPyConnection, model: type[models.Model], progress: Callable[[str], None]) -> int:
+def _copy(
+    con: duckdb.DuckDBPyConnection, model: type[models.Model], progress: Callable[[str], None]
+) -> int:
     written = 0
     batch: list[models.Model] = []
     for row in _rows(con, QUERIES[model]):
         batch.append(_instance(model, row))
         if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
             written += len(batch)
             batch = []
-    model.objects.bulk_create(batch)
+    model._default_manager.bulk_create(batch)
     written += len(batch)
     progress(f"{model.__name__}: {written:,} rows")
     return written
@@ -94,7 +96,9 @@ def _copy(con: duckdb.DuckDBPyConnection, model: type[models.Model], progress: C
 def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute("SELECT run_id FROM link_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
     if not rows:
-        raise InputError("no linkage run to publish; run `upstream link` first", where="insight workspace")
+        raise InputError(
+            "no linkage run to publish; run `upstream link` first", where="insight workspace"
+        )
     return str(rows[0][0])
 
 
@@ -102,13 +106,15 @@ def publish(data_dir: Path, progress: Callable[[str], None] = print) -> dict[str
     """Replace the published tables with the workspace's latest linkage run."""
     path = workspace_dir(data_dir) / WORKSPACE_FILE
     if not path.exists():
-        raise InputError("no insight workspace; run `upstream ingest` and `upstream link` first", where=str(path))
+        raise InputError(
+            "no insight workspace; run `upstream ingest` and `upstream link` first", where=str(path)
+        )
     con = duckdb.connect(str(path), read_only=True)
     try:
         run_id = latest_run_id(con)
         with transaction.atomic():
             for model in reversed(list(QUERIES)):
-                model.objects.all().delete()
+                model._default_manager.all().delete()
             counts = {model.__name__: _copy(con, model, progress) for model in QUERIES}
             PublishRun.objects.create(link_run_id=run_id, workspace=str(path), counts=counts)
     finally:

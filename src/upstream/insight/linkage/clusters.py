@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-
-import duckdb
 
 ID_WIDTH = 8  # P00000001: room for 99,999,999 people
 
@@ -36,7 +35,9 @@ def dates_compatible(a: str, b: str) -> bool:
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
     diffs = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]):
+    if len(diffs) == 1 or (
+        len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+    ):
         return True
     return abs(date.fromisoformat(a).toordinal() - date.fromisoformat(b).toordinal()) <= 366
 
@@ -79,7 +80,9 @@ def cluster_identities(con: duckdb.DuckDBPyConnection) -> None:
     n_nodes = int(n_row[0][0] or 0) + 1
     dobs: list[str | None] = [None] * n_nodes
     nhs: list[str | None] = [None] * n_nodes
-    for identity_id, dob, nhs_number in con.execute("SELECT identity_id, CAST(dob AS VARCHAR), nhs_number FROM identities").fetchall():
+    for identity_id, dob, nhs_number in con.execute(
+        "SELECT identity_id, CAST(dob AS VARCHAR), nhs_number FROM identities"
+    ).fetchall():
         dobs[identity_id], nhs[identity_id] = dob, nhs_number
     union = ConstrainedUnion(dobs, nhs)
     edges = con.execute(
@@ -91,17 +94,23 @@ def cluster_identities(con: duckdb.DuckDBPyConnection) -> None:
     labels = np.array([union.find(i) for i in range(n_nodes)], dtype=np.int64)
     table = pa.table({"identity_id": pa.array(np.arange(n_nodes)), "cluster": pa.array(labels)})
     con.register("labels", table)
-    con.execute("CREATE OR REPLACE TABLE identity_cluster AS SELECT l.* FROM labels l JOIN identities USING (identity_id)")
+    con.execute(
+        "CREATE OR REPLACE TABLE identity_cluster AS SELECT l.* FROM labels l JOIN identities USING (identity_id)"
+    )
     con.unregister("labels")
 
 
 def _next_number(con: duckdb.DuckDBPyConnection) -> int:
-    rows = con.execute("SELECT max(CAST(substr(person_id, 2) AS BIGINT)) FROM person_identity").fetchall()
+    rows = con.execute(
+        "SELECT max(CAST(substr(person_id, 2) AS BIGINT)) FROM person_identity"
+    ).fetchall()
     return int(rows[0][0] or 0) + 1
 
 
 def ensure_id_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE TABLE IF NOT EXISTS person_identity (identity_key VARCHAR PRIMARY KEY, person_id VARCHAR, link_run_id VARCHAR)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS person_identity (identity_key VARCHAR PRIMARY KEY, person_id VARCHAR, link_run_id VARCHAR)"
+    )
     con.execute(
         "CREATE TABLE IF NOT EXISTS person_lineage (old_person_id VARCHAR, new_person_id VARCHAR, kind VARCHAR, link_run_id VARCHAR)"
     )
@@ -119,14 +128,23 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, 
         """
     ).fetchall()
     chosen, lineage = _choose_ids(rows, _next_number(con), run_id)
-    con.register("chosen", pa.table({"cluster": pa.array(list(chosen), pa.int64()), "person_id": pa.array(list(chosen.values()))}))
+    con.register(
+        "chosen",
+        pa.table(
+            {
+                "cluster": pa.array(list(chosen), pa.int64()),
+                "person_id": pa.array(list(chosen.values())),
+            }
+        ),
+    )
     con.execute(
         "CREATE OR REPLACE TABLE identity_person AS SELECT c.identity_id, i.identity_key, ch.person_id "
         "FROM identity_cluster c JOIN identities i USING (identity_id) JOIN chosen ch USING (cluster)"
     )
     con.unregister("chosen")
     con.execute(
-        "INSERT OR REPLACE INTO person_identity SELECT identity_key, person_id, ? FROM identity_person", [run_id]
+        "INSERT OR REPLACE INTO person_identity SELECT identity_key, person_id, ? FROM identity_person",
+        [run_id],
     )
     if lineage:
         con.executemany("INSERT INTO person_lineage VALUES (?, ?, ?, ?)", lineage)
@@ -136,7 +154,9 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, 
     }
 
 
-def _choose_ids(rows: list[tuple[int, str | None, int]], next_number: int, run_id: str) -> tuple[dict[int, str], list[tuple[str, str, str, str]]]:
+def _choose_ids(
+    rows: list[tuple[int, str | None, int]], next_number: int, run_id: str
+) -> tuple[dict[int, str], list[tuple[str, str, str, str]]]:
     """Pure: from (cluster, earlier person ID or None, identities) rows, each cluster's ID."""
     by_cluster: dict[int, dict[str, int]] = {}
     for cluster, person_id, n in rows:
@@ -159,5 +179,7 @@ def _choose_ids(rows: list[tuple[int, str | None, int]], next_number: int, run_i
         else:
             chosen[cluster] = f"P{next_number:0{ID_WIDTH}d}"
             next_number += 1
-        lineage += [(p, chosen[cluster], "split", run_id) for p in earlier if best_cluster[p][1] != cluster]
+        lineage += [
+            (p, chosen[cluster], "split", run_id) for p in earlier if best_cluster[p][1] != cluster
+        ]
     return chosen, lineage

@@ -21,11 +21,19 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from upstream.insight.linkage import settings as S
+from upstream.insight.linkage import settings as model_spec
 
 IDENTITY_FIELDS = (
-    "forename", "surname", "known_as", "forename_initial", "surname_initial", "dob", "sex",
-    "postcode", "uprn", "nhs_number",
+    "forename",
+    "surname",
+    "known_as",
+    "forename_initial",
+    "surname_initial",
+    "dob",
+    "sex",
+    "postcode",
+    "uprn",
+    "nhs_number",
 )
 
 
@@ -40,10 +48,14 @@ class LinkOptions:
 
 def build_identities(con: duckdb.DuckDBPyConnection) -> None:
     """`identities` (one row per distinct identity) and `record_identity` (record -> identity)."""
-    key = "md5(concat_ws('|', coalesce(local_key, record_key), " + ", ".join(
-        f"coalesce(CAST({f} AS VARCHAR), '')" for f in IDENTITY_FIELDS
-    ) + "))"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE keyed AS SELECT *, {key} AS identity_key FROM person_records")
+    key = (
+        "md5(concat_ws('|', coalesce(local_key, record_key), "
+        + ", ".join(f"coalesce(CAST({f} AS VARCHAR), '')" for f in IDENTITY_FIELDS)
+        + "))"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE keyed AS SELECT *, {key} AS identity_key FROM person_records"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TABLE identities AS
@@ -77,7 +89,9 @@ def deterministic_edges(con: duckdb.DuckDBPyConnection) -> None:
             f"'{method}' AS method, 1.0 AS match_probability FROM identities WHERE {nonnull}"
         )
     union = " UNION ALL ".join(parts)
-    con.execute(f"CREATE OR REPLACE TABLE edges AS SELECT * FROM ({union}) WHERE identity_l != identity_r")
+    con.execute(
+        f"CREATE OR REPLACE TABLE edges AS SELECT * FROM ({union}) WHERE identity_l != identity_r"
+    )
 
 
 def _splink_input(con: duckdb.DuckDBPyConnection, new_keys: set[str] | None) -> pa.Table:
@@ -85,7 +99,11 @@ def _splink_input(con: duckdb.DuckDBPyConnection, new_keys: set[str] | None) -> 
         "SELECT identity_id, identity_key, forename, surname, forename_initial, surname_initial, dob, sex, "
         "postcode, nhs_number, forename_aliases FROM identities"
     ).to_arrow_table()
-    is_new = [True] * table.num_rows if new_keys is None else [k in new_keys for k in table["identity_key"].to_pylist()]
+    is_new = (
+        [True] * table.num_rows
+        if new_keys is None
+        else [k in new_keys for k in table["identity_key"].to_pylist()]
+    )
     return table.append_column("is_new", pa.array(is_new))
 
 
@@ -98,10 +116,14 @@ def _linker(splink_con: duckdb.DuckDBPyConnection, identities: pa.Table, setting
 def train(linker: Linker, seed: int) -> None:
     """Unsupervised: prior from deterministic rules, u from random pairs, m from EM sessions."""
     training = linker.training
-    training.estimate_probability_two_random_records_match(S.deterministic_rules(), recall=S.RECALL_OF_DETERMINISTIC_RULES)
-    training.estimate_u_using_random_sampling(max_pairs=S.U_SAMPLE_PAIRS, seed=seed)
-    for rule in S.training_blocking_rules():
-        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    training.estimate_probability_two_random_records_match(
+        model_spec.deterministic_rules(), recall=model_spec.RECALL_OF_DETERMINISTIC_RULES
+    )
+    training.estimate_u_using_random_sampling(max_pairs=model_spec.U_SAMPLE_PAIRS, seed=seed)
+    for rule in model_spec.training_blocking_rules():
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
 
 
 def _incremental_settings(model_path: Path) -> dict[str, Any]:
@@ -111,28 +133,38 @@ def _incremental_settings(model_path: Path) -> dict[str, Any]:
     settings: dict[str, Any] = json.loads(model_path.read_text(encoding="utf-8"))
     rules = settings["blocking_rules_to_generate_predictions"]
     settings["blocking_rules_to_generate_predictions"] = [
-        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"} for rule in rules
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
+        for rule in rules
     ]
     return settings
 
 
-def splink_edges(con: duckdb.DuckDBPyConnection, options: LinkOptions, model_out: Path, new_keys: set[str] | None = None) -> None:
+def splink_edges(
+    con: duckdb.DuckDBPyConnection,
+    options: LinkOptions,
+    model_out: Path,
+    new_keys: set[str] | None = None,
+) -> None:
     """Train (or reuse) the model, predict, and add guarded edges to `edges`."""
     splink_con = duckdb.connect()
-    splink_con.execute(f"SET threads = {options.threads}; SET memory_limit = '{options.memory_limit}'")
+    splink_con.execute(
+        f"SET threads = {options.threads}; SET memory_limit = '{options.memory_limit}'"
+    )
     identities = _splink_input(con, new_keys)
     if options.incremental and options.model_path:
         linker = _linker(splink_con, identities, _incremental_settings(options.model_path))
     else:
-        linker = _linker(splink_con, identities, S.person_settings())
+        linker = _linker(splink_con, identities, model_spec.person_settings())
         train(linker, options.seed)
     for column in ("forename", "surname", "postcode"):
         linker.table_management.compute_tf_table(column)
     linker.misc.save_model_to_json(str(model_out), overwrite=True)
-    predictions = linker.inference.predict(threshold_match_probability=S.MATCH_PROBABILITY)
-    pairs = predictions.as_duckdbpyrelation().select(
-        "identity_id_l AS identity_l, identity_id_r AS identity_r, match_probability"
-    ).to_arrow_table()
+    predictions = linker.inference.predict(threshold_match_probability=model_spec.MATCH_PROBABILITY)
+    pairs = (
+        predictions.as_duckdbpyrelation()
+        .select("identity_id_l AS identity_l, identity_id_r AS identity_r, match_probability")
+        .to_arrow_table()
+    )
     con.register("splink_pairs", pairs)
     con.execute(
         "INSERT INTO edges SELECT p.identity_l, p.identity_r, 'probabilistic', p.match_probability "
@@ -148,13 +180,14 @@ def guard_sql() -> str:
 
     Two valid NHS numbers that differ are two people; so are two birth dates more than a year
     apart that are not a typo of each other (a father and his namesake son). At one date of birth, two full forenames
-    that are neither aliases nor close (Jaro-Winkler < 0.8) are twins, not typos.
+    that are neither aliases, nor close (Jaro-Winkler < 0.8), nor swapped with the surname are
+    twins, not typos.
     """
     return (
         "coalesce((a.nhs_number IS NOT NULL AND b.nhs_number IS NOT NULL AND a.nhs_number != b.nhs_number) OR "
         "(abs(date_diff('day', a.dob, b.dob)) > 366 AND damerau_levenshtein(CAST(a.dob AS VARCHAR), CAST(b.dob AS VARCHAR)) > 1 "
         "AND NOT (day(a.dob) = month(b.dob) AND month(a.dob) = day(b.dob))) OR "
         "(a.dob = b.dob AND length(a.forename) > 1 AND length(b.forename) > 1 "
-        "AND NOT list_has_any(a.forename_aliases, b.forename_aliases) "
+        "AND NOT list_has_any(a.forename_aliases, b.forename_aliases) AND a.forename != coalesce(b.surname, '') "
         "AND jaro_winkler_similarity(a.forename, b.forename) < 0.8), false)"
     )

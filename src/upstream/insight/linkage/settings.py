@@ -7,9 +7,12 @@ holds under one local reference (see pipeline.build_identities), not each event 
 
 from __future__ import annotations
 
+from typing import Any
+
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 # A match is a pair scoring at least this probability. Splink's own examples use 0.95 for
 # clustering; we keep it and rely on the guards (linkage/clusters.py) against chaining.
@@ -26,9 +29,17 @@ def _forename() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="forename",
         comparison_levels=[
-            cll.CustomLevel("(forename_l IS NULL OR forename_r IS NULL) AND (forename_initial_l IS NULL OR forename_initial_r IS NULL)").configure(is_null_level=True),
+            cll.CustomLevel(
+                "(forename_l IS NULL OR forename_r IS NULL) AND (forename_initial_l IS NULL OR forename_initial_r IS NULL)"
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("forename", term_frequency_adjustments=True),
-            cll.CustomLevel("list_has_any(forename_aliases_l, forename_aliases_r)", "nickname or known-as"),
+            # Forename and surname swapped (0.5% of records: Christen 2012, "Data Matching").
+            cll.CustomLevel(
+                "forename_l = surname_r AND surname_l = forename_r", "swapped with surname"
+            ),
+            cll.CustomLevel(
+                "list_has_any(forename_aliases_l, forename_aliases_r)", "nickname or known-as"
+            ),
             cll.JaroWinklerLevel("forename", 0.92),
             cll.JaroWinklerLevel("forename", 0.80),
             cll.CustomLevel("forename_initial_l = forename_initial_r", "same initial"),
@@ -41,11 +52,19 @@ def _surname() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="surname",
         comparison_levels=[
-            cll.CustomLevel("(surname_l IS NULL OR surname_r IS NULL) AND (surname_initial_l IS NULL OR surname_initial_r IS NULL)").configure(is_null_level=True),
+            cll.CustomLevel(
+                "(surname_l IS NULL OR surname_r IS NULL) AND (surname_initial_l IS NULL OR surname_initial_r IS NULL)"
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "forename_l = surname_r AND surname_l = forename_r", "swapped with forename"
+            ),
             cll.JaroWinklerLevel("surname", 0.92),
             # One part of a hyphenated or double-barrelled surname, e.g. OSEI-OKAFOR and OKAFOR.
-            cll.CustomLevel("list_has_any(string_split_regex(surname_l, '[- ]'), string_split_regex(surname_r, '[- ]'))", "shares a surname part"),
+            cll.CustomLevel(
+                "list_has_any(string_split_regex(surname_l, '[- ]'), string_split_regex(surname_r, '[- ]'))",
+                "shares a surname part",
+            ),
             cll.JaroWinklerLevel("surname", 0.80),
             cll.CustomLevel("surname_initial_l = surname_initial_r", "same initial"),
             cll.ElseLevel(),
@@ -60,8 +79,14 @@ def _dob() -> cl.CustomComparison:
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
             # Day and month transposed (1-2% of records: ONS 2019, admin data quality).
-            cll.CustomLevel("day(dob_l) = month(dob_r) AND month(dob_l) = day(dob_r) AND year(dob_l) = year(dob_r)", "day and month swapped"),
-            cll.CustomLevel("damerau_levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1", "one character different"),
+            cll.CustomLevel(
+                "day(dob_l) = month(dob_r) AND month(dob_l) = day(dob_r) AND year(dob_l) = year(dob_r)",
+                "day and month swapped",
+            ),
+            cll.CustomLevel(
+                "damerau_levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1",
+                "one character different",
+            ),
             cll.CustomLevel("abs(date_diff('day', dob_l, dob_r)) <= 366", "within a year"),
             cll.ElseLevel(),
         ],
@@ -74,8 +99,13 @@ def _postcode() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("postcode"),
             cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
-            cll.CustomLevel("left(postcode_l, length(postcode_l) - 2) = left(postcode_r, length(postcode_r) - 2)", "same sector"),
-            cll.CustomLevel("split_part(postcode_l, ' ', 1) = split_part(postcode_r, ' ', 1)", "same district"),
+            cll.CustomLevel(
+                "left(postcode_l, length(postcode_l) - 2) = left(postcode_r, length(postcode_r) - 2)",
+                "same sector",
+            ),
+            cll.CustomLevel(
+                "split_part(postcode_l, ' ', 1) = split_part(postcode_r, ' ', 1)", "same district"
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -92,11 +122,12 @@ def person_settings() -> SettingsCreator:
     )
 
 
-def prediction_blocking_rules() -> list[object]:
+def prediction_blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     """Combinations that scale: never a common surname alone, never the date of birth alone.
 
     Each rule catches a different error: a new surname (forename + dob), a typo in the date
-    (names + year), initials only (initials + dob + postcode district), a move (names + dob).
+    (names + year), initials only (initials + dob + postcode district; initials + postcode for
+    a mistyped date), a move (names + dob), names swapped (dob + postcode).
     """
     return [
         block_on("surname", "dob"),
@@ -106,15 +137,20 @@ def prediction_blocking_rules() -> list[object]:
         block_on("forename", "postcode"),
         block_on("surname_initial", "forename_initial", "dob", "split_part(postcode, ' ', 1)"),
         block_on("surname_initial", "forename_initial", "dob", "sex"),
+        block_on("surname_initial", "forename_initial", "postcode"),
     ]
 
 
-def training_blocking_rules() -> list[object]:
+def training_blocking_rules() -> list[BlockingRuleCreator]:
     """EM sessions: each fixes some fields so the others' m probabilities can be learned."""
-    return [block_on("forename", "surname"), block_on("dob", "postcode"), block_on("surname", "dob")]
+    return [
+        block_on("forename", "surname"),
+        block_on("dob", "postcode"),
+        block_on("surname", "dob"),
+    ]
 
 
-def deterministic_rules() -> list[str]:
+def deterministic_rules() -> list[str | BlockingRuleCreator]:
     """Rules for estimating the match prior (Splink's estimate_probability_two_random_records_match)."""
     return [
         "l.forename = r.forename AND l.surname = r.surname AND l.dob = r.dob",

@@ -5,192 +5,462 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PersonLineage',
+            name="PersonLineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_person_id', models.CharField(db_index=True, max_length=16)),
-                ('new_person_id', models.CharField(max_length=16)),
-                ('kind', models.CharField(help_text='merge or split.', max_length=10)),
-                ('link_run_id', models.CharField(max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_person_id", models.CharField(db_index=True, max_length=16)),
+                ("new_person_id", models.CharField(max_length=16)),
+                ("kind", models.CharField(help_text="merge or split.", max_length=10)),
+                ("link_run_id", models.CharField(max_length=40)),
             ],
             options={
-                'ordering': ['old_person_id'],
+                "ordering": ["old_person_id"],
             },
         ),
         migrations.CreateModel(
-            name='PublishRun',
+            name="PublishRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('link_run_id', models.CharField(help_text='The insight linkage run published.', max_length=40)),
-                ('workspace', models.CharField(help_text='The DuckDB workspace read.', max_length=500)),
-                ('counts', models.JSONField(default=dict, help_text='Rows written per table.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "link_run_id",
+                    models.CharField(help_text="The insight linkage run published.", max_length=40),
+                ),
+                (
+                    "workspace",
+                    models.CharField(help_text="The DuckDB workspace read.", max_length=500),
+                ),
+                ("counts", models.JSONField(default=dict, help_text="Rows written per table.")),
             ],
             options={
-                'ordering': ['-published_at'],
+                "ordering": ["-published_at"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('household_id', models.CharField(help_text='H-UPRN-YYYYMMDD (start).', max_length=40, primary_key=True, serialize=False)),
-                ('uprn', models.CharField(max_length=12)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('ward', models.CharField(blank=True, max_length=100)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, help_text='Blank while still living there.', null=True)),
-                ('member_count', models.PositiveIntegerField(default=0)),
-                ('total_cost', models.DecimalField(decimal_places=2, default=0, help_text='Cost ledger while members lived here.', max_digits=14)),
+                (
+                    "household_id",
+                    models.CharField(
+                        help_text="H-UPRN-YYYYMMDD (start).",
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("uprn", models.CharField(max_length=12)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("ward", models.CharField(blank=True, max_length=100)),
+                ("start_date", models.DateField()),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, help_text="Blank while still living there.", null=True
+                    ),
+                ),
+                ("member_count", models.PositiveIntegerField(default=0)),
+                (
+                    "total_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Cost ledger while members lived here.",
+                        max_digits=14,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uprn', 'start_date'],
-                'indexes': [models.Index(fields=['uprn'], name='people_hous_uprn_eae400_idx')],
+                "ordering": ["uprn", "start_date"],
+                "indexes": [models.Index(fields=["uprn"], name="people_hous_uprn_eae400_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('person_id', models.CharField(help_text='Persistent, e.g. P00001234.', max_length=16, primary_key=True, serialize=False)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('other_names', models.CharField(blank=True, help_text="Other names seen in records, '; '-separated.", max_length=500)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(blank=True, help_text='M, F or blank when unknown.', max_length=1)),
-                ('ethnicity', models.CharField(blank=True, max_length=40)),
-                ('nhs_number', models.CharField(blank=True, max_length=10)),
-                ('current_uprn', models.CharField(blank=True, help_text='Latest address seen.', max_length=12)),
-                ('current_postcode', models.CharField(blank=True, max_length=8)),
-                ('ward', models.CharField(blank=True, max_length=100)),
-                ('sources', models.CharField(blank=True, help_text='Agencies holding a record, comma-separated.', max_length=300)),
-                ('record_count', models.PositiveIntegerField(default=0)),
-                ('first_seen', models.DateField(blank=True, null=True)),
-                ('last_seen', models.DateField(blank=True, null=True)),
-                ('total_cost', models.DecimalField(decimal_places=2, default=0, help_text='Sum of the cost ledger, GBP.', max_digits=14)),
+                (
+                    "person_id",
+                    models.CharField(
+                        help_text="Persistent, e.g. P00001234.",
+                        max_length=16,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "other_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="Other names seen in records, '; '-separated.",
+                        max_length=500,
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True, help_text="M, F or blank when unknown.", max_length=1
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=40)),
+                ("nhs_number", models.CharField(blank=True, max_length=10)),
+                (
+                    "current_uprn",
+                    models.CharField(blank=True, help_text="Latest address seen.", max_length=12),
+                ),
+                ("current_postcode", models.CharField(blank=True, max_length=8)),
+                ("ward", models.CharField(blank=True, max_length=100)),
+                (
+                    "sources",
+                    models.CharField(
+                        blank=True,
+                        help_text="Agencies holding a record, comma-separated.",
+                        max_length=300,
+                    ),
+                ),
+                ("record_count", models.PositiveIntegerField(default=0)),
+                ("first_seen", models.DateField(blank=True, null=True)),
+                ("last_seen", models.DateField(blank=True, null=True)),
+                (
+                    "total_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Sum of the cost ledger, GBP.",
+                        max_digits=14,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name', 'person_id'],
-                'indexes': [models.Index(fields=['family_name', 'given_name'], name='people_pers_family__1e8bce_idx'), models.Index(fields=['date_of_birth'], name='people_pers_date_of_c1209b_idx'), models.Index(fields=['nhs_number'], name='people_pers_nhs_num_824af9_idx'), models.Index(fields=['current_uprn'], name='people_pers_current_858183_idx')],
+                "ordering": ["family_name", "given_name", "person_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["family_name", "given_name"], name="people_pers_family__1e8bce_idx"
+                    ),
+                    models.Index(fields=["date_of_birth"], name="people_pers_date_of_c1209b_idx"),
+                    models.Index(fields=["nhs_number"], name="people_pers_nhs_num_824af9_idx"),
+                    models.Index(fields=["current_uprn"], name="people_pers_current_858183_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceEvent',
+            name="ServiceEvent",
             fields=[
-                ('event_id', models.CharField(help_text='SOURCE:record id.', max_length=80, primary_key=True, serialize=False)),
-                ('source', models.CharField(max_length=40)),
-                ('agency', models.CharField(max_length=40)),
-                ('event_type', models.CharField(help_text="The source's event kind, e.g. ae_attendance.", max_length=60)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('ward', models.CharField(blank=True, max_length=100)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='people.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.person')),
+                (
+                    "event_id",
+                    models.CharField(
+                        help_text="SOURCE:record id.",
+                        max_length=80,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("agency", models.CharField(max_length=40)),
+                (
+                    "event_type",
+                    models.CharField(
+                        help_text="The source's event kind, e.g. ae_attendance.", max_length=60
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("ward", models.CharField(blank=True, max_length=100)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id', 'start_date'],
+                "ordering": ["person_id", "start_date"],
             },
         ),
         migrations.CreateModel(
-            name='CostEntry',
+            name="CostEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_cost_code', models.CharField(help_text='GMCA Unit Cost Database v1.4 code.', max_length=20)),
-                ('unit_cost_description', models.CharField(max_length=300)),
-                ('quantity', models.DecimalField(decimal_places=2, help_text='Units (e.g. nights, weeks).', max_digits=10)),
-                ('unit_cost', models.DecimalField(decimal_places=2, help_text='GBP per unit at price_year.', max_digits=14)),
-                ('amount', models.DecimalField(decimal_places=2, help_text='quantity x unit_cost, GBP.', max_digits=14)),
-                ('price_year', models.CharField(help_text='Prices uprated to this financial year, e.g. 2024/25.', max_length=7)),
-                ('paying_agency', models.CharField(max_length=40)),
-                ('financial_year', models.CharField(help_text='When the event happened, e.g. 2023/24.', max_length=7)),
-                ('ward', models.CharField(blank=True, max_length=100)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='costs', to='people.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='people.person')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='cost', to='people.serviceevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_cost_code",
+                    models.CharField(help_text="GMCA Unit Cost Database v1.4 code.", max_length=20),
+                ),
+                ("unit_cost_description", models.CharField(max_length=300)),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=2, help_text="Units (e.g. nights, weeks).", max_digits=10
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        decimal_places=2, help_text="GBP per unit at price_year.", max_digits=14
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, help_text="quantity x unit_cost, GBP.", max_digits=14
+                    ),
+                ),
+                (
+                    "price_year",
+                    models.CharField(
+                        help_text="Prices uprated to this financial year, e.g. 2024/25.",
+                        max_length=7,
+                    ),
+                ),
+                ("paying_agency", models.CharField(max_length=40)),
+                (
+                    "financial_year",
+                    models.CharField(
+                        help_text="When the event happened, e.g. 2023/24.", max_length=7
+                    ),
+                ),
+                ("ward", models.CharField(blank=True, max_length=100)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="costs",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="costs",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost",
+                        to="people.serviceevent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id', 'financial_year'],
+                "ordering": ["person_id", "financial_year"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('record_key', models.CharField(help_text='SOURCE:record id.', max_length=80, primary_key=True, serialize=False)),
-                ('source', models.CharField(help_text='The extract, e.g. health_ae.', max_length=40)),
-                ('agency', models.CharField(help_text='The agency holding it, e.g. health.', max_length=40)),
-                ('source_record_id', models.CharField(max_length=60)),
-                ('given_name', models.CharField(blank=True, help_text='As recorded.', max_length=100)),
-                ('family_name', models.CharField(blank=True, help_text='As recorded.', max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(blank=True, max_length=1)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('uprn', models.CharField(blank=True, max_length=12)),
-                ('nhs_number', models.CharField(blank=True, max_length=10)),
-                ('recorded_on', models.DateField(blank=True, help_text="Date of the record's event or registration.", null=True)),
-                ('extract_id', models.CharField(help_text='The imported file it came from.', max_length=40)),
-                ('link_method', models.CharField(help_text='nhs_number, uprn_dob (deterministic), probabilistic, or alone (no match).', max_length=20)),
-                ('match_probability', models.FloatField(blank=True, help_text="Best link's Splink probability.", null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_records', to='people.person')),
+                (
+                    "record_key",
+                    models.CharField(
+                        help_text="SOURCE:record id.",
+                        max_length=80,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(help_text="The extract, e.g. health_ae.", max_length=40),
+                ),
+                (
+                    "agency",
+                    models.CharField(
+                        help_text="The agency holding it, e.g. health.", max_length=40
+                    ),
+                ),
+                ("source_record_id", models.CharField(max_length=60)),
+                (
+                    "given_name",
+                    models.CharField(blank=True, help_text="As recorded.", max_length=100),
+                ),
+                (
+                    "family_name",
+                    models.CharField(blank=True, help_text="As recorded.", max_length=100),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("sex", models.CharField(blank=True, max_length=1)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("uprn", models.CharField(blank=True, max_length=12)),
+                ("nhs_number", models.CharField(blank=True, max_length=10)),
+                (
+                    "recorded_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date of the record's event or registration.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "extract_id",
+                    models.CharField(help_text="The imported file it came from.", max_length=40),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        help_text="nhs_number, uprn_dob (deterministic), probabilistic, or alone (no match).",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "match_probability",
+                    models.FloatField(
+                        blank=True, help_text="Best link's Splink probability.", null=True
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_records",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id', 'recorded_on'],
+                "ordering": ["person_id", "recorded_on"],
             },
         ),
         migrations.CreateModel(
-            name='StatedRelationship',
+            name="StatedRelationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(help_text='What related_person is to person, e.g. mother.', max_length=40)),
-                ('source', models.CharField(max_length=40)),
-                ('source_record_id', models.CharField(max_length=60)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.person')),
-                ('related_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        help_text="What related_person is to person, e.g. mother.", max_length=40
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("source_record_id", models.CharField(max_length=60)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "related_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id', 'relationship'],
+                "ordering": ["person_id", "relationship"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdMembership',
+            name="HouseholdMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['household_id', 'start_date'],
-                'constraints': [models.UniqueConstraint(fields=('household', 'person', 'start_date'), name='one_membership_per_start')],
+                "ordering": ["household_id", "start_date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("household", "person", "start_date"),
+                        name="one_membership_per_start",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='serviceevent',
-            index=models.Index(fields=['person', 'start_date'], name='people_serv_person__e4895f_idx'),
+            model_name="serviceevent",
+            index=models.Index(
+                fields=["person", "start_date"], name="people_serv_person__e4895f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='serviceevent',
-            index=models.Index(fields=['household'], name='people_serv_househo_ee7845_idx'),
+            model_name="serviceevent",
+            index=models.Index(fields=["household"], name="people_serv_househo_ee7845_idx"),
         ),
         migrations.AddIndex(
-            model_name='costentry',
-            index=models.Index(fields=['paying_agency', 'financial_year'], name='people_cost_paying__f71e24_idx'),
+            model_name="costentry",
+            index=models.Index(
+                fields=["paying_agency", "financial_year"], name="people_cost_paying__f71e24_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='costentry',
-            index=models.Index(fields=['ward'], name='people_cost_ward_c29aa2_idx'),
+            model_name="costentry",
+            index=models.Index(fields=["ward"], name="people_cost_ward_c29aa2_idx"),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['source', 'source_record_id'], name='people_sour_source_cabc50_idx'),
+            model_name="sourcerecord",
+            index=models.Index(
+                fields=["source", "source_record_id"], name="people_sour_source_cabc50_idx"
+            ),
         ),
     ]

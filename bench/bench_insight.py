@@ -1,0 +1,227 @@
+"""Benchmark person linkage on the synthetic city: wall time, peak memory and F1 for
+(a) an exact-match baseline (same forename, surname, date of birth and postcode),
+(b) Splink 5 with out-of-the-box comparisons and simple blocking, and
+(c) Upstream's pipeline (`upstream link`), with ratios against (b).
+
+    python bench/bench_insight.py [--people 1100000] [--seed 42] [--work var/bench-insight]
+
+Each method runs in its own process so its peak memory (max RSS) is its own. The extracts are
+imported once (timed separately) and every method reads the same standardised records.
+Goals (issue 3): Upstream F1 >= 0.99, wall time <= (b)'s, peak memory <= 8 GiB on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+THREADS = 2
+MEMORY_LIMIT = "6GB"
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _workspace(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    from upstream.insight.workspace import connect
+
+    con = connect(data_dir)
+    con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'")
+    return con
+
+
+def _score(con: duckdb.DuckDBPyConnection, city: Path, labels: str) -> float:
+    """Pairwise F1 of a (record_key, pred) table against the truth."""
+    from upstream.insight.quality import accuracy
+
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE scored AS SELECT l.pred, t.person_id AS truth_id FROM {labels} l "
+        "JOIN person_records r USING (record_key) "
+        f"JOIN read_parquet('{city / 'truth' / 'record_truth.parquet'}') t ON t.source = r.source AND t.record_id = r.record_id"
+    )
+    return accuracy(con, "scored").pairwise_f1
+
+
+def stage_exact(city: Path, data_dir: Path) -> dict[str, float]:
+    con = _workspace(data_dir)
+    start = time.perf_counter()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE exact_labels AS SELECT record_key, CASE WHEN forename IS NULL OR surname IS NULL "
+        "OR dob IS NULL OR postcode IS NULL THEN record_key ELSE concat_ws('|', forename, surname, dob, postcode) END AS pred "
+        "FROM person_records"
+    )
+    wall = time.perf_counter() - start
+    return {"wall": wall, "f1": _score(con, city, "exact_labels"), "peak_mib": _peak_mib()}
+
+
+def stage_splink(city: Path, data_dir: Path) -> dict[str, float]:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    con = _workspace(data_dir)
+    records = con.sql(
+        "SELECT record_key, forename, surname, dob, postcode, sex FROM person_records"
+    ).to_arrow_table()
+    start = time.perf_counter()
+    splink_con = duckdb.connect()
+    splink_con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'")
+    frame = DuckDBAPI(connection=splink_con).register(records, dataset_display_name="records")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_key",
+        comparisons=[
+            cl.NameComparison("forename"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=False),
+            cl.PostcodeComparison("postcode"),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("surname", "dob"),
+            block_on("forename", "postcode"),
+        ],
+    )
+    linker = Linker(frame, settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("forename", "surname", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("forename", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    predictions = linker.inference.predict(threshold_match_probability=0.95)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
+    labels = (
+        clusters.as_duckdbpyrelation().select("record_key, cluster_id AS pred").to_arrow_table()
+    )
+    wall = time.perf_counter() - start
+    con.register("splink_labels", labels)
+    return {"wall": wall, "f1": _score(con, city, "splink_labels"), "peak_mib": _peak_mib()}
+
+
+def stage_upstream(city: Path, data_dir: Path) -> dict[str, float]:
+    from upstream.insight.contract import load_contracts
+    from upstream.insight.link import link, record_run
+    from upstream.insight.linkage.pipeline import LinkOptions
+
+    con = _workspace(data_dir)
+    start = time.perf_counter()
+    run = link(
+        con,
+        load_contracts(),
+        data_dir,
+        options=LinkOptions(THREADS, MEMORY_LIMIT),
+        gazetteer=str(city / "truth" / "properties.parquet"),
+    )
+    wall = time.perf_counter() - start
+    record_run(con, run)
+    return {
+        "wall": wall,
+        "f1": _score(con, city, "(SELECT record_key, person_id AS pred FROM record_person)"),
+        "peak_mib": _peak_mib(),
+    }
+
+
+def stage_ingest(city: Path, data_dir: Path) -> dict[str, float]:
+    from upstream.insight.contract import load_contracts
+    from upstream.insight.ingest import ingest_folder
+    from upstream.insight.standardise import build_person_records
+
+    con = _workspace(data_dir)
+    start = time.perf_counter()
+    contracts = load_contracts()
+    ingest_folder(con, city / "extracts", contracts)
+    records = build_person_records(con, contracts, [c.source for c in contracts])
+    return {
+        "wall": time.perf_counter() - start,
+        "f1": float("nan"),
+        "peak_mib": _peak_mib(),
+        "records": records,
+    }
+
+
+STAGES = {
+    "ingest": stage_ingest,
+    "exact": stage_exact,
+    "splink": stage_splink,
+    "upstream": stage_upstream,
+}
+NAMES = {
+    "ingest": "ingest + standardise (shared)",
+    "exact": "(a) exact match: name, DOB, postcode",
+    "splink": "(b) Splink 5 out of the box",
+    "upstream": "(c) Upstream pipeline",
+}
+
+
+def run_stage(stage: str, city: Path, data_dir: Path) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--stage", stage, "--city", str(city), "--data", str(data_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def print_table(results: dict[str, dict[str, float]], people: int) -> None:
+    print(
+        f"\nPerson linkage on the synthetic city: {people:,} people, {int(results['ingest'].get('records', 0)):,} source records, {THREADS} threads"
+    )
+    print(f"{'method':<40} {'wall (s)':>10} {'peak (GiB)':>11} {'F1':>8}")
+    for stage, r in results.items():
+        f1 = "" if r["f1"] != r["f1"] else f"{r['f1']:.4f}"
+        print(f"{NAMES[stage]:<40} {r['wall']:>10.1f} {r['peak_mib'] / 1024:>11.2f} {f1:>8}")
+    b, c = results["splink"], results["upstream"]
+    print(
+        f"\nratios (c)/(b): wall {c['wall'] / b['wall']:.2f}, peak memory {c['peak_mib'] / b['peak_mib']:.2f}, F1 {c['f1'] / b['f1']:.3f}"
+    )
+    goals = [
+        ("Upstream F1 >= 0.99", c["f1"] >= 0.99),
+        ("wall <= (b)", c["wall"] <= b["wall"]),
+        ("peak <= 8 GiB", c["peak_mib"] <= 8 * 1024),
+    ]
+    print("goals: " + ", ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in goals))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=1_100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work", type=Path, default=Path("var/bench-insight"))
+    parser.add_argument("--stage", choices=list(STAGES))
+    parser.add_argument("--city", type=Path)
+    parser.add_argument("--data", type=Path)
+    args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(STAGES[args.stage](args.city, args.data)))
+        return
+    city, data_dir = (
+        args.work / f"city-{args.people}-{args.seed}",
+        args.work / f"data-{args.people}-{args.seed}",
+    )
+    if not (city / "manifest.json").exists():
+        from upstream.synth import generate_city
+
+        generate_city(people=args.people, seed=args.seed, out=city)
+    if data_dir.exists():
+        import shutil
+
+        shutil.rmtree(data_dir)
+    results = {stage: run_stage(stage, city, data_dir) for stage in STAGES}
+    print_table(results, args.people)
+
+
+if __name__ == "__main__":
+    main()
