@@ -91,6 +91,10 @@ class AuditEntry(models.Model):
         ordering: ClassVar = ["-sequence"]
         verbose_name_plural = "audit entries"
 
+    @property
+    def actor_role_label(self) -> str:
+        return dict(ROLE_CHOICES).get(self.actor_role, self.actor_role)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"audit entry {self.sequence} cannot be changed")
