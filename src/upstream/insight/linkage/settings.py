@@ -33,6 +33,12 @@ def _forename() -> cl.CustomComparison:
                 "(forename_l IS NULL OR forename_r IS NULL) AND (forename_initial_l IS NULL OR forename_initial_r IS NULL)"
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("forename", term_frequency_adjustments=True),
+            # One side has only initials (drug and alcohol treatment, NDTMS-style attributors):
+            # its own level, so its weight is learned apart from "same initial, other name".
+            cll.CustomLevel(
+                "(forename_l IS NULL OR forename_r IS NULL) AND forename_initial_l = forename_initial_r",
+                "initial only, agrees",
+            ),
             # Forename and surname swapped (0.5% of records: Christen 2012, "Data Matching").
             cll.CustomLevel(
                 "forename_l = surname_r AND surname_l = forename_r", "swapped with surname"
