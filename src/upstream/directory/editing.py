@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from upstream.directory import postcodes, taxonomy
@@ -46,7 +46,8 @@ def stale_services(
         Service.objects.filter(Q(assured_date__lt=cutoff) | Q(assured_date__isnull=True))
         .exclude(status="defunct")
         .select_related("organization", "assurer")
-        .order_by("assured_date", "name")
+        # Never checked first, on SQLite and PostgreSQL alike (they sort NULLs differently).
+        .order_by(F("assured_date").asc(nulls_first=True), "name")
     )
 
 
