@@ -14,9 +14,11 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-# A match is a pair scoring at least this probability. Splink's own examples use 0.95 for
-# clustering; we keep it and rely on the guards (linkage/clusters.py) against chaining.
-MATCH_PROBABILITY = 0.95
+# A match is a pair scoring at least this probability. Splink's examples use 0.95; measured on
+# the 20,000-person synthetic city (seed 42), 0.80 gains recall (cluster recall 0.984 -> 0.987,
+# cluster precision 0.972 -> 0.981) at the same pairwise precision (0.998), because the guards
+# (pipeline.guard_sql, clusters.ConstrainedUnion) stop the extra links chaining families.
+MATCH_PROBABILITY = 0.80
 # Prior that two random identities are the same person: about 2 identities per person in a
 # city of N people gives ~1/N; recomputed from the data by Splink's deterministic-rule estimate.
 RECALL_OF_DETERMINISTIC_RULES = 0.8
