@@ -86,6 +86,10 @@ def run_pipelines(city_dir: Path, data_dir: Path) -> None:
             "no synthetic city here (no manifest.json); run `upstream synth` first",
             where=str(city_dir),
         )
+    from upstream.web.commands import migrate
+
+    # Steps that publish write to the operational database: its tables must exist first.
+    migrate()
     for step in PIPELINES:
         console.print(f"[bold]{step.name}[/]: {step.description}")
         step.load()(city_dir, data_dir)
