@@ -218,7 +218,7 @@ class Batches:
             self.rows[name] = []
 
 
-def prepare(people: int, rebuild: bool) -> tuple[list[str], list[str], str]:
+def prepare(people: int, rebuild: bool, reindex: bool) -> tuple[list[str], list[str], str]:
     """The city, the index, a practitioner's session; returns names to search, people to open."""
     from django.core.management import call_command
     from django.test import Client
@@ -238,7 +238,7 @@ def prepare(people: int, rebuild: bool) -> tuple[list[str], list[str], str]:
             f"Synthetic published tables: {Person.objects.count():,} people in {time.perf_counter() - started:.0f} s"
         )
         SearchKey.objects.all().delete()
-    if not SearchKey.objects.exists():
+    if not SearchKey.objects.exists() or reindex:
         started = time.perf_counter()
         keys = rebuild_index()
         print(f"Search index: {keys:,} keys in {time.perf_counter() - started:.0f} s")
@@ -250,7 +250,8 @@ def prepare(people: int, rebuild: bool) -> tuple[list[str], list[str], str]:
     sample = list(
         Person.objects.order_by("?").values_list("person_id", "given_name", "family_name")[:500]
     )
-    if not Allocation.objects.filter(team=TEAM).exists():
+    Allocation.objects.filter(team=TEAM).delete()  # people may have changed since the last run
+    if sample:
         Allocation.objects.bulk_create(
             Allocation(person_id=p, team=TEAM, allocated_by=user, allocated_at=timezone.now())
             for p, _, _ in sample
@@ -405,13 +406,16 @@ def main() -> None:
         "--database-url", default=os.environ.get("UPSTREAM_BENCH_DATABASE_URL", DEFAULT_URL)
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the synthetic city")
+    parser.add_argument(
+        "--reindex", action="store_true", help="rebuild the search index (after a publish)"
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup(args.database_url)
     if args.serve:
         serve(args.serve)
         return
-    names, opened, cookie = prepare(args.people, args.rebuild)
+    names, opened, cookie = prepare(args.people, args.rebuild, args.reindex)
     from urllib.parse import urlencode
 
     scenarios = {

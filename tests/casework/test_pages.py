@@ -200,3 +200,49 @@ def test_a_merged_person_id_redirects_to_the_new_one(family, sign_in) -> None:  
     response = client.get("/people/P99999999/")
     assert response.status_code == 302
     assert response["Location"] == f"/people/{family['mother'].person_id}/"
+
+
+def _flag(person, *, label: str, agencies: list[str]):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from upstream.flags.models import Flag, FlagMember, IdentifyRun
+
+    run = IdentifyRun.objects.create(as_of=date(2025, 3, 31), input_kind="test", workspace="test")
+    flag = Flag.objects.create(
+        flag_id=f"toxic-trio/{person.person_id}/{label}",
+        flag_key=f"toxic-trio/{person.person_id}/{label}",
+        run=run,
+        ruleset_id="toxic-trio",
+        ruleset_version="1",
+        kind="rule",
+        code="T",
+        label=label,
+        subject_type="person",
+        subject_id=person.person_id,
+        card={
+            "needs": [
+                {
+                    "id": "n",
+                    "label": "Need",
+                    "evidence": [
+                        {"agency": a, "event": "e", "date": "2024-06-02"} for a in agencies
+                    ],
+                }
+            ]
+        },
+    )
+    FlagMember.objects.create(flag=flag, person_id=person.person_id)
+    return flag
+
+
+def test_published_flags_show_on_the_person_page_only_when_their_evidence_is_in_the_purpose(
+    family, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    user, client = sign_in(Role.PRACTITIONER)
+    allocate(person=family["mother"], worker=user)
+    _flag(family["mother"], label="Housing need", agencies=["Housing"])
+    _flag(family["mother"], label="Domestic abuse", agencies=["Police", "Housing"])
+    html = page(client.get(f"/people/{family['mother'].person_id}/"))
+    header_flags = [a.text.strip() for a in html.select(".upstream-person-header a.govuk-tag")]
+    assert header_flags == ["Housing need"]
+    assert "1 more flag relies on sources not shown for this purpose" in html.text

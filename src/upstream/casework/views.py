@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +28,7 @@ from upstream.errors import InputError
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.purposes import purposes_for
 from upstream.governance.reasons import record_reason
-from upstream.governance.register import dataset_names
+from upstream.governance.register import dataset_code_for, dataset_names
 
 
 def _user(request: HttpRequest) -> User:
@@ -98,10 +99,15 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
         raise Http404("No person has this ID") from None
     except services.Denied as denial:
         return denied_page(request, denial)
+    flag_cards, flags_withheld, override_kinds = _flag_cards(request, story)
     return render(
         request,
         "casework/person.html",
         {
+            "flag_cards": flag_cards,
+            "flags_withheld": flags_withheld,
+            "override_kinds": override_kinds,
+            "person_id": story.person_id,
             "story": story,
             "errors": errors,
             "chart": cost_chart(story.costs_by_year, story.this_year),
@@ -111,6 +117,26 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             "filtered": story.period != Period(),
         },
     )
+
+
+def _flag_cards(request: HttpRequest, story: Any) -> tuple[list[Any], int, Any]:
+    """The published flags' why-flagged cards (the flags app, issue 7), keeping only those whose
+    evidence comes from sources this view's purpose covers (purpose limitation)."""
+    if story.access.pseudonymised or not apps.is_installed("upstream.flags"):
+        return [], 0, ()
+    from upstream.flags.models import Override
+    from upstream.flags.publish import AGENCIES
+    from upstream.flags.services import flags_for_person
+
+    codes = {label: code for code, label in AGENCIES.items()}
+    cards = flags_for_person(story.person_id, request.user, request)
+
+    def covered(card: Any) -> bool:
+        labels = {e.get("agency", "") for need in card.needs for e in need.get("evidence", [])}
+        return all(dataset_code_for(codes.get(x, x), story.access.sources) for x in labels if x)
+
+    shown = [c for c in cards if covered(c)]
+    return shown, len(cards) - len(shown), Override.KINDS
 
 
 @login_required
