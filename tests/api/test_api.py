@@ -138,3 +138,36 @@ def test_governance_api_is_for_the_dpo_only(family, sign_in) -> None:  # type: i
     assert dpo.get("/api/governance/audit/verify").json()["ok"] is True
     report = dpo.get(f"/api/governance/subject-access/{family['mother'].person_id}").json()
     assert report["source_records"][0]["source_record_id"] == "HSG-4471"
+
+
+def test_the_dpo_reviews_a_reason_and_a_manager_ends_an_allocation_through_the_api(
+    family, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    from upstream.casework.models import Allocation
+
+    _, pat = sign_in(Role.PRACTITIONER)
+    pat.post(
+        f"/people/{family['mother'].person_id}/reason/",
+        {"purpose": "safeguarding", "reason": "Police notification this morning"},
+    )
+    _, dpo = sign_in(Role.DATA_PROTECTION_OFFICER)
+    reason = dpo.get("/api/governance/reasons").json()[0]
+    reviewed = dpo.post(
+        f"/api/governance/reasons/{reason['id']}/review",
+        {"outcome": "appropriate"},
+        content_type="application/json",
+    )
+    assert reviewed.status_code == 200, reviewed.content[:300]
+    assert reviewed.json()["review"] == "appropriate"
+    assert (
+        pat.post(
+            f"/api/governance/reasons/{reason['id']}/review",
+            {"outcome": "appropriate"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    _, manager = sign_in(Role.TEAM_MANAGER)
+    allocation = allocate(person=family["son"])
+    assert manager.post(f"/api/caseload/allocations/{allocation.pk}/end").status_code == 200
+    assert Allocation.objects.get(pk=allocation.pk).ended_at is not None

@@ -121,6 +121,11 @@ class ReasonOut(Schema):
     review: str
 
 
+class ReviewIn(Schema):
+    outcome: str
+    note: str = ""
+
+
 class CaseloadOut(Schema):
     allocation: int
     person_id: str

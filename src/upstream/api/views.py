@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -25,6 +25,7 @@ from upstream.governance.models import Dataset
 from upstream.governance.services import AuditSearch, entry_row, search_audit
 
 ID = r"^[A-Za-z0-9_.:-]{1,64}$"
+MAX_ID = 2**53 - 1  # row IDs fit a signed 64-bit column and a JSON number
 ERRORS: dict[int, Any] = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 people = Router(tags=["people"])
@@ -184,6 +185,19 @@ def allocate(request: HttpRequest, body: s.AllocationIn) -> Any:
     return 201, row
 
 
+@caseload.post(
+    "/allocations/{allocation_id}/end",
+    response={200: s.Problem, **ERRORS},
+    summary="End an allocation (team managers)",
+)
+def end_allocation(request: HttpRequest, allocation_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:  # type: ignore[type-arg]
+    try:
+        services.end_allocation(_actor(request), _user(request), allocation_id)
+    except services.Denied as denial:
+        raise HttpError(403, denial.message) from None
+    return {"detail": "Allocation ended"}
+
+
 def _require_dpo(request: HttpRequest, action: str) -> None:
     if _user(request).role_enum != Role.DATA_PROTECTION_OFFICER:
         services.refuse(_actor(request), action, "data protection officer only")
@@ -294,6 +308,38 @@ def reasons(request: HttpRequest) -> Any:
         }
         for r in waiting
     ]
+
+
+@governance.post(
+    "/reasons/{reason_id}/review",
+    response={200: s.ReasonOut, **ERRORS},
+    summary="Review a recorded reason (appropriate or inappropriate)",
+)
+def review_reason(
+    request: HttpRequest,
+    body: s.ReviewIn,
+    reason_id: int = Path(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
+) -> Any:
+    from upstream.governance.models import RecordedReason
+
+    _require_dpo(request, "review-reason")
+    grant = RecordedReason.objects.filter(pk=reason_id).first()
+    if grant is None:
+        raise HttpError(404, "No recorded reason has this ID")
+    try:
+        recorded_reasons.review_reason(
+            _actor(request), _user(request), grant, clean(body.outcome), clean(body.note)
+        )
+    except InputError as error:
+        raise HttpError(422, error.one_line()) from None
+    return {
+        "id": grant.pk,
+        "person": grant.person,
+        "purpose": grant.purpose,
+        "reason": grant.reason,
+        "expires_at": grant.expires_at.isoformat(),
+        "review": grant.review,
+    }
 
 
 @governance.get(
