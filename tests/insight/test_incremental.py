@@ -16,6 +16,13 @@ pytestmark = pytest.mark.core
 OPTIONS = LinkOptions(threads=2, memory_limit="2GB")
 
 
+def _ids(data_dir: Path) -> dict[str, str]:
+    return {
+        str(k): str(v)
+        for k, v in _query(data_dir, "SELECT record_key, person_id FROM record_person")
+    }
+
+
 def _query(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
     con = duckdb.connect(str(workspace_dir(data_dir) / WORKSPACE_FILE), read_only=True)
     try:
@@ -35,14 +42,14 @@ def test_a_later_health_extract_is_linked_incrementally_keeping_earlier_ids(
     data_dir = tmp_path / "data"
     run_ingest(extracts, data_dir)
     run_link(data_dir, city_dir=small_city, options=OPTIONS)
-    before = dict(_query(data_dir, "SELECT record_key, person_id FROM record_person"))
+    before = _ids(data_dir)
 
     health.write_text("".join(lines), encoding="utf-8")
     reports, _ = run_ingest(extracts, data_dir)
     assert [r.status for r in reports if r.source == "health"] == ["imported"]
     assert next(r for r in reports if r.source == "health").supersedes
     _, result = run_link(data_dir, city_dir=small_city, incremental=True, options=OPTIONS)
-    after = dict(_query(data_dir, "SELECT record_key, person_id FROM record_person"))
+    after = _ids(data_dir)
 
     assert len(after) > len(before)
     moved = {k for k, v in before.items() if after.get(k) != v}

@@ -46,6 +46,7 @@ PERSON_RECORD_COLUMNS = (
     "event_date",
     "event_type",
     "unit_cost_code",
+    "extract_id",
 )
 
 
@@ -165,6 +166,7 @@ def select_person_records_sql(contract: Contract) -> str:
         "unit_cost_code": f'"{event.unit_cost_column}"'
         if event and event.unit_cost_column
         else "NULL",
+        "extract_id": "_extract_id",
     }
     columns = ", ".join(f"{values[c]} AS {c}" for c in PERSON_RECORD_COLUMNS)
     return f"SELECT {columns} FROM ({current_records_sql(contract.source)})"

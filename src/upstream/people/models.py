@@ -90,7 +90,7 @@ class SourceRecord(models.Model):
     extract_id = models.CharField(max_length=40, help_text="The imported file it came from.")
     link_method = models.CharField(
         max_length=20,
-        help_text="nhs_number, uprn_dob (deterministic), probabilistic, or alone (no match).",
+        help_text="source_reference, nhs_number, uprn_dob (rules), probabilistic, earlier_run or alone.",
     )
     match_probability = models.FloatField(
         null=True, blank=True, help_text="Best link's Splink probability."

@@ -38,7 +38,7 @@ QUERIES: dict[type[models.Model], str] = {
     SourceRecord: """SELECT r.record_key, p.person_id, r.source, r.agency, r.record_id source_record_id,
         coalesce(r.forename, r.forename_initial, '') given_name, coalesce(r.surname, r.surname_initial, '') family_name,
         r.dob date_of_birth, coalesce(r.sex, '') sex, coalesce(r.postcode, '') postcode, left(coalesce(r.address, ''), 300) address,
-        coalesce(r.uprn, '') uprn, coalesce(r.nhs_number, '') nhs_number, r.event_date recorded_on, '' extract_id,
+        coalesce(r.uprn, '') uprn, coalesce(r.nhs_number, '') nhs_number, r.event_date recorded_on, r.extract_id,
         coalesce(m.method, 'alone') link_method, m.match_probability
         FROM person_records r JOIN record_person p USING (record_key) JOIN record_identity ri USING (record_key)
         LEFT JOIN (SELECT identity_r identity_id, arg_max(method, match_probability) method, max(match_probability) match_probability
