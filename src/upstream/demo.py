@@ -45,7 +45,7 @@ PIPELINES: list[PipelineStep] = [
     PipelineStep(
         "publish",
         "publish people, households, timeline and costs to the operational database",
-        "upstream.people.publish:publish_step",
+        "upstream.people.pipeline:publish_step",
     ),
     PipelineStep(
         "directory",

@@ -120,12 +120,3 @@ def publish(data_dir: Path, progress: Callable[[str], None] = print) -> dict[str
     finally:
         con.close()
     return counts
-
-
-def publish_step(city_dir: Path, data_dir: Path) -> None:
-    """Pipeline step for `upstream demo`: set Django up, migrate, publish."""
-    from upstream.web.commands import migrate, setup_django
-
-    setup_django()
-    migrate()
-    publish(data_dir, progress=lambda line: print(f"  {line}"))

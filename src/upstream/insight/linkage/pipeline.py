@@ -110,7 +110,7 @@ def _splink_input(con: duckdb.DuckDBPyConnection, new_keys: set[str] | None) -> 
 def _linker(splink_con: duckdb.DuckDBPyConnection, identities: pa.Table, settings: Any) -> Linker:
     db_api = DuckDBAPI(connection=splink_con)
     frame = db_api.register(identities, dataset_display_name="identities")
-    return Linker(frame, settings, log_level=logging.WARNING)
+    return Linker(frame, settings, log_level=logging.ERROR)
 
 
 def train(linker: Linker, seed: int) -> None:
