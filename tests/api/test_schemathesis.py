@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -61,7 +62,11 @@ def roles(family, keep_connection) -> dict[Role, dict[str, str]]:  # type: ignor
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("UPSTREAM_SCHEMATHESIS_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_the_api_never_answers_with_a_server_error(
     case: Any, roles: dict[Role, dict[str, str]]
 ) -> None:
