@@ -70,7 +70,7 @@ def _earlier_links_as_edges(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT INTO edges
-        SELECT min(i.identity_id) OVER (PARTITION BY p.person_id), i.identity_id, 'earlier_run', 1.0
+        SELECT min(i.identity_id) OVER (PARTITION BY p.person_id), i.identity_id, 'earlier_run', CAST(1.0 AS DOUBLE)
         FROM identities i JOIN person_identity p USING (identity_key)
         """
     )

@@ -144,16 +144,21 @@ def over_link_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def clerical_sample(con: duckdb.DuckDBPyConnection, size: int = 50) -> list[dict[str, object]]:
-    """The Splink links closest to the threshold: where a person's eye is worth most."""
+    """The Splink links closest to the threshold, one per pair of names: where a person's eye
+    is worth most."""
     sides = ", ".join(
-        f"{side}.source AS source_{s}, {side}.forename AS forename_{s}, {side}.surname AS surname_{s}, "
+        f"{side}.source AS source_{s}, coalesce({side}.forename, {side}.forename_initial) AS forename_{s}, "
+        f"coalesce({side}.surname, {side}.surname_initial) AS surname_{s}, "
         f"CAST({side}.dob AS VARCHAR) AS dob_{s}, {side}.postcode AS postcode_{s}"
         for side, s in (("a", "l"), ("b", "r"))
     )
     cursor = con.execute(
         f"SELECT round(e.match_probability, 4) AS match_probability, {sides} FROM edges e "
         "JOIN identities a ON a.identity_id = e.identity_l JOIN identities b ON b.identity_id = e.identity_r "
-        f"WHERE e.method = 'probabilistic' ORDER BY e.match_probability, e.identity_l LIMIT {size}"
+        "WHERE e.method = 'probabilistic' QUALIFY row_number() OVER (PARTITION BY "
+        "least(concat_ws(' ', a.forename, a.surname), concat_ws(' ', b.forename, b.surname)), "
+        "greatest(concat_ws(' ', a.forename, a.surname), concat_ws(' ', b.forename, b.surname)) "
+        f"ORDER BY e.match_probability) = 1 ORDER BY match_probability, source_l LIMIT {size}"
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

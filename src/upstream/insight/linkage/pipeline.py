@@ -86,7 +86,7 @@ def deterministic_edges(con: duckdb.DuckDBPyConnection) -> None:
         nonnull = " AND ".join(f"{c.strip()} IS NOT NULL" for c in columns.split(","))
         parts.append(
             f"SELECT min(identity_id) OVER (PARTITION BY {columns}) AS identity_l, identity_id AS identity_r, "
-            f"'{method}' AS method, 1.0 AS match_probability FROM identities WHERE {nonnull}"
+            f"'{method}' AS method, CAST(1.0 AS DOUBLE) AS match_probability FROM identities WHERE {nonnull}"
         )
     union = " UNION ALL ".join(parts)
     con.execute(
