@@ -147,8 +147,10 @@ def splink_edges(
 ) -> None:
     """Train (or reuse) the model, predict, and add guarded edges to `edges`."""
     splink_con = duckdb.connect()
+    # Spill beside the run, not into ./.tmp (DuckDB's default for in-memory databases).
     splink_con.execute(
-        f"SET threads = {options.threads}; SET memory_limit = '{options.memory_limit}'"
+        f"SET threads = {options.threads}; SET memory_limit = '{options.memory_limit}'; "
+        f"SET temp_directory = '{model_out.parent / 'tmp'}'"
     )
     identities = _splink_input(con, new_keys)
     if options.incremental and options.model_path:
