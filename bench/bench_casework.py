@@ -7,7 +7,8 @@ The city comes from the insight pipeline's publish when one is in the database; 
 published tables are filled with synthetic rows through the people models (about 2.4 people a
 household, 8 costed events and 2 agency records a person) and the search index is rebuilt.
 The web app runs as two worker processes (one per core) of Django's threaded WSGI server
-sharing one port; the load generator is threads on 127.0.0.1, bounded in time and count.
+sharing one port; the load generator is threads on 127.0.0.1, bounded in time and count, each
+user on one keep-alive connection (as a browser), so database connections are reused.
 Every request is a real, audited request from a signed-in practitioner (team caseload access).
 Goals (issue 5): p95 ≤ 150 ms and 0 errors under 20 users.
 """
@@ -269,6 +270,10 @@ def serve(port: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
     class QuietHandler(WSGIRequestHandler):
+        # Headers and body go out in separate writes; without this, Nagle's algorithm holds
+        # the body for the client's delayed ACK (40 ms) on every keep-alive request.
+        disable_nagle_algorithm = True
+
         def log_message(self, *args: object) -> None:
             pass
 
@@ -332,25 +337,35 @@ def run_phase(
     stop = time.perf_counter() + seconds
 
     def user(seed: int) -> None:
+        # One keep-alive connection per user, as a browser keeps one: the server thread and
+        # its database connection then live as long as the user's session of requests.
         rng = random.Random(seed)
+        conn: http.client.HTTPConnection | None = None
         while time.perf_counter() < stop and len(latencies) < MAX_REQUESTS_PER_PHASE:
             path = rng.choice(paths)
             started = time.perf_counter()
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
-                conn.close()
-            except OSError:
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException):
                 ok = False
+                if conn is not None:
+                    conn.close()
+                conn = None
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
                 errors[0] += 0 if ok else 1
             if think:
                 time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        if conn is not None:
+            conn.close()
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     started = time.perf_counter()
