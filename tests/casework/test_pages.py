@@ -246,3 +246,17 @@ def test_published_flags_show_on_the_person_page_only_when_their_evidence_is_in_
     header_flags = [a.text.strip() for a in html.select(".upstream-person-header a.govuk-tag")]
     assert header_flags == ["Housing need"]
     assert "1 more flag relies on sources not shown for this purpose" in html.text
+
+
+def test_the_demo_gives_the_demo_team_a_caseload_of_whole_households_once(family) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import create_user
+    from upstream.casework.demo import allocate_demo_caseload
+    from upstream.casework.models import Allocation
+
+    pat = create_user(role=Role.PRACTITIONER, team=TEAM)
+    manager = create_user(role=Role.TEAM_MANAGER, team=TEAM)
+    assert allocate_demo_caseload(team=TEAM, practitioner=pat, manager=manager) == 3
+    assert set(
+        Allocation.objects.filter(worker=pat).values_list("person__given_name", flat=True)
+    ) == {"Sarah", "Adam", "Liam"}
+    assert allocate_demo_caseload(team=TEAM, practitioner=pat, manager=manager) == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db.models import Q
 from django.utils import timezone
 
 DEMO_HOUSEHOLDS = 6  # allocated to the demo team; the first half to the demo practitioner
@@ -22,7 +21,7 @@ def prepare(city_dir: Path, data_dir: Path) -> None:
 
 
 def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) -> int:
-    """Allocate the costliest current households with three or more members to the demo team
+    """Allocate the costliest households with three or more members to the demo team
     (idempotent: does nothing if the team already has a caseload). Returns people allocated."""
     from upstream.casework.models import Allocation, SearchKey
     from upstream.casework.search import rebuild_index
@@ -32,15 +31,13 @@ def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) 
         return 0
     if not SearchKey.objects.exists():
         rebuild_index()
-    households = Household.objects.filter(Q(end_date__isnull=True), member_count__gte=3).order_by(
-        "-total_cost"
-    )[:DEMO_HOUSEHOLDS]
-    allocated = 0
-    for i, household in enumerate(households):
+    # Published households are dated intervals that mostly end before the data does, so the
+    # demo takes the costliest households of three or more, whenever they lived together.
+    households = Household.objects.filter(member_count__gte=3).order_by("-total_cost")
+    allocated: set[str] = set()
+    for i, household in enumerate(households[:DEMO_HOUSEHOLDS]):
         worker = practitioner if i < DEMO_HOUSEHOLDS // 2 else None
-        members = household.memberships.filter(end_date__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        members = set(household.memberships.values_list("person_id", flat=True)) - allocated
         Allocation.objects.bulk_create(
             Allocation(
                 person_id=p,
@@ -49,7 +46,7 @@ def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) 
                 allocated_by=manager,
                 allocated_at=timezone.now(),
             )  # type: ignore[misc]
-            for p in members
+            for p in sorted(members)
         )
-        allocated += len(members)
-    return allocated
+        allocated |= members
+    return len(allocated)

@@ -294,7 +294,11 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
         name=namer(person),
         age=age_on(person.date_of_birth, today),
         date_of_birth=None if access.pseudonymised else person.date_of_birth,
-        address=(household.ward if access.pseudonymised else household.address)
+        address=(
+            household.ward
+            if access.pseudonymised
+            else tidy_address(household.address, household.postcode)
+        )
         if household
         else "",
         postcode=_postcode(person.current_postcode, access),
@@ -313,6 +317,12 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
         withheld=withheld_datasets(access.sources),
         period=period,
     )
+
+
+def tidy_address(address: str, postcode: str) -> str:
+    """The address as a line: no empty parts, and no postcode (the page shows it after)."""
+    parts = [p.strip() for p in address.split(",")]
+    return ", ".join(p for p in parts if p and p.upper() != postcode.upper())
 
 
 def _postcode(postcode: str, access: Access) -> str:
@@ -366,7 +376,9 @@ def household_story(
     hidden = {m.person_id for m in members if m.household_id == household.household_id} - visible
     return HouseholdStory(
         household_id=household.household_id,
-        address=household.ward if access.pseudonymised else household.address,
+        address=household.ward
+        if access.pseudonymised
+        else tidy_address(household.address, household.postcode),
         postcode=_postcode(household.postcode, access),
         start_date=household.start_date,
         end_date=household.end_date,
