@@ -122,7 +122,7 @@ def train(linker: Linker, seed: int) -> None:
     training.estimate_u_using_random_sampling(max_pairs=model_spec.U_SAMPLE_PAIRS, seed=seed)
     for rule in model_spec.training_blocking_rules():
         training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
+            rule, estimate_without_term_frequencies=True, max_pairs=model_spec.EM_MAX_PAIRS
         )
 
 

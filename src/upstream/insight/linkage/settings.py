@@ -25,6 +25,10 @@ RECALL_OF_DETERMINISTIC_RULES = 0.8
 # Pairs sampled to estimate u (non-match) probabilities. Splink's docs: 1e7 is "often adequate",
 # 1e8-1e9 best; 2e7 keeps training under a minute at 1.1M people on two cores.
 U_SAMPLE_PAIRS = 2e7
+# Pairs per EM session. Blocking on forename + surname grows with the square of the city
+# (6 million pairs at 100,000 people, ~750 million at 1.1 million); Splink's max_pairs samples
+# records so each session sees about this many, which is plenty for EM to converge.
+EM_MAX_PAIRS = 5e6
 
 
 def _forename() -> cl.CustomComparison:
