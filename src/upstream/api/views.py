@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Path, Query, Router
+from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -121,14 +121,17 @@ def record_reason(request: HttpRequest, person_id: str, body: s.ReasonIn) -> Any
         )
     except InputError as error:
         raise HttpError(422, error.one_line()) from None
-    return 201, {
-        "id": grant.pk,
-        "person": grant.person,
-        "purpose": grant.purpose,
-        "reason": grant.reason,
-        "expires_at": grant.expires_at.isoformat(),
-        "review": grant.review,
-    }
+    return Status(
+        201,
+        {
+            "id": grant.pk,
+            "person": grant.person,
+            "purpose": grant.purpose,
+            "reason": grant.reason,
+            "expires_at": grant.expires_at.isoformat(),
+            "review": grant.review,
+        },
+    )
 
 
 @households.get(
@@ -182,7 +185,7 @@ def allocate(request: HttpRequest, body: s.AllocationIn) -> Any:
     except InputError as error:
         raise HttpError(422, error.one_line()) from None
     row = next(r for r in caseload_rows(user) if r["allocation"] == allocation.pk)
-    return 201, row
+    return Status(201, row)
 
 
 @caseload.post(
