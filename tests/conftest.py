@@ -12,6 +12,9 @@ import os
 
 import pytest
 
+# One definition of the browser fixtures for the whole suite (see tests/browser/fixtures.py).
+pytest_plugins = ["tests.browser.fixtures"]
+
 TIERS = {"core", "sqlite", "postgres", "browser"}
 ON_POSTGRES = os.environ.get("UPSTREAM_TEST_PASS") == "postgres"
 
@@ -19,6 +22,8 @@ ON_POSTGRES = os.environ.get("UPSTREAM_TEST_PASS") == "postgres"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_postgres = pytest.mark.skip(reason="PostgreSQL pass only (set UPSTREAM_TEST_DATABASE_URL)")
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
         tiers = {m.name for m in item.iter_markers()} & TIERS
         if not tiers:
             uses_db = item.get_closest_marker("django_db") is not None or any(

@@ -6,7 +6,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
-from tests.browser.conftest import browser, chromium  # noqa: F401
 from tests.factories import DEFAULT_PASSWORD, create_user
 from upstream.accounts.roles import Role
 

@@ -1,5 +1,3 @@
-"""Directory test fixtures. Browser fixtures come from tests/browser/conftest.py."""
+"""Directory test fixtures. Browser fixtures come from tests/browser/fixtures.py (loaded by tests/conftest.py)."""
 
 from __future__ import annotations
-
-from tests.browser.conftest import browser, chromium  # noqa: F401

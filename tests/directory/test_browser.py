@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Browser
+from tests.browser.fixtures import Browser
 from tests.directory.factories import journey_service, load_directory
 from tests.factories import DEFAULT_PASSWORD, create_user
 from upstream.accounts.roles import Role

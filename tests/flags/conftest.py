@@ -4,8 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser, chromium  # noqa: F401
-
 
 @pytest.fixture(scope="session")
 def identify_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -1,8 +1,10 @@
-"""Browser fixtures: Playwright for Python driving Debian's Chromium, axe-core on every page.
+"""Browser fixtures, loaded once for the whole suite by tests/conftest.py (`pytest_plugins`): Playwright for Python driving Debian's Chromium, axe-core on every page.
 
 Never `playwright install`: the machine cannot download browsers; Debian's chromium package is
 the browser. Every page a test visits through `visit` is checked with axe-core (from npm) and
-the test fails on any serious or critical finding.
+the test fails on any serious or critical finding. Any test that uses `browser` is marked
+`browser`. Import `Browser` from here for type hints, never the fixtures themselves: a second
+copy of the session-scoped `chromium` fixture would start a second Playwright and fail.
 """
 
 from __future__ import annotations
@@ -26,12 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("UPSTREAM_SCREENSHOTS", "var/screenshots"))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
