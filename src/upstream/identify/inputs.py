@@ -137,15 +137,20 @@ def truth_linked_events(city_dir: Path, con: duckdb.DuckDBPyConnection | None = 
     return LinkedCity(con, "truth-linked (synthetic truth; development only)", str(city_dir))
 
 
-INSIGHT_TABLES = ("linked_events", "household_memberships", "linked_people")
+# The insight workspace's published-to-be tables (see docs/insight.md): the adapter below maps
+# them onto the engine's three relations, so rules run on the real pipeline's linkage.
+INSIGHT_TABLES = (
+    "service_events",
+    "cost_ledger",
+    "household_memberships",
+    "households",
+    "person_index",
+)
+INSIGHT_KIND = "insight-linked"
 
 
 def insight_linked_events(data_dir: Path) -> LinkedCity | None:
-    """The insight workspace's linked output, when linkage has written it; else None.
-
-    Expects tables `linked_events` (EVENT_COLUMNS), `household_memberships`
-    (MEMBERSHIP_COLUMNS) and `linked_people` (PEOPLE_COLUMNS) in the workspace.
-    """
+    """The insight workspace's linked output, when linkage has written it; else None."""
     path = data_dir / "insight" / "workspace.duckdb"
     if not path.exists():
         return None
@@ -160,10 +165,34 @@ def insight_linked_events(data_dir: Path) -> LinkedCity | None:
     if not set(INSIGHT_TABLES) <= present:
         con.close()
         return None
-    con.execute("CREATE TEMP VIEW events AS SELECT * FROM ws.linked_events")
-    con.execute("CREATE TEMP VIEW memberships AS SELECT * FROM ws.household_memberships")
-    con.execute("CREATE TEMP VIEW people AS SELECT * FROM ws.linked_people")
-    return LinkedCity(con, "insight-linked", str(path))
+    _copy_insight_tables(con)
+    return LinkedCity(con, INSIGHT_KIND, str(path))
+
+
+def _copy_insight_tables(con: duckdb.DuckDBPyConnection) -> None:
+    # Copied into temp tables (not views) so the workspace file is released at once and a
+    # later `upstream link` can write to it while identification results are being read.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE events AS
+        SELECT e.record_key AS event_id, e.person_id, e.household_id, e.source, e.event_type,
+               e.event_date, e.unit_cost_code, coalesce(c.amount, 0)::DOUBLE AS cost, e.ward
+        FROM ws.service_events e LEFT JOIN ws.cost_ledger c ON c.event_id = e.record_key
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE memberships AS
+        SELECT m.person_id, m.household_id, m.start_date, m.end_date, h.ward
+        FROM ws.household_memberships m LEFT JOIN ws.households h USING (household_id)
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE people AS
+        WITH disabled AS (  -- "where known": a Care Act assessment or care package on record
+            SELECT DISTINCT person_id FROM ws.service_events WHERE source = 'adults')
+        SELECT p.person_id, p.date_of_birth, p.sex, p.ethnicity,
+               d.person_id IS NOT NULL AS disability_known, p.ward,
+               CAST(NULL AS DATE) AS date_of_death
+        FROM ws.person_index p LEFT JOIN disabled d USING (person_id)
+    """)
+    con.execute("DETACH ws")
 
 
 def from_frames(events: object, memberships: object, people: object, input_kind: str) -> LinkedCity:

@@ -16,7 +16,12 @@ import pandas as pd
 
 from upstream.identify import cohorts as cohorts_module
 from upstream.identify import engine, quality, report, transparency
-from upstream.identify.inputs import LinkedCity, insight_linked_events, truth_linked_events
+from upstream.identify.inputs import (
+    INSIGHT_KIND,
+    LinkedCity,
+    insight_linked_events,
+    truth_linked_events,
+)
 from upstream.identify.model import ModelResult, load_model_configs, score, train_and_gate
 from upstream.identify.rules import RuleSet, load_rulesets
 
@@ -89,7 +94,13 @@ def run_identification(
     saved = cohorts_module.load_cohorts()
     cohorts_module.build_members(con, saved)
     cohorts_module.build_person_costs(con)
-    measured = quality.measure_rules(con, rulesets, as_of, truth_dir) if truth_dir else None
+    measured = (
+        quality.measure_rules(
+            con, rulesets, as_of, truth_dir, linked_by_insight=city.input_kind == INSIGHT_KIND
+        )
+        if truth_dir
+        else None
+    )
     run = IdentifyRun(
         as_of, dates, city.input_kind, city.source, rulesets, flags, measured, models, out_dir
     )

@@ -19,16 +19,36 @@ from upstream.identify.inputs import person_key
 from upstream.identify.rules import RuleSet
 
 
-def load_truth_needs(con: duckdb.DuckDBPyConnection, city_dir: Path) -> None:
-    """`truth_needs (person_id, latent)`: one row per person and latent need they have."""
+def load_truth_needs(
+    con: duckdb.DuckDBPyConnection, city_dir: Path, *, linked_by_insight: bool = False
+) -> None:
+    """`truth_needs (person_id, latent)`: one row per person and latent need they have.
+
+    With insight's linkage, person IDs are insight's own: each linked person stands for the true
+    person most of their records belong to (the synthetic city's record truth), so the scores
+    include linkage errors, as a practitioner would meet them.
+    """
     path = city_dir / "truth" / "needs.parquet"
+    latent = f"""
+        SELECT {person_key("person_id")} AS truth_person_id, latent
+        FROM (UNPIVOT (SELECT * FROM '{path}') ON COLUMNS(* EXCLUDE person_id)
+              INTO NAME latent VALUE present)
+        WHERE present"""
+    if not linked_by_insight:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE truth_needs AS "
+            f"SELECT truth_person_id AS person_id, latent FROM ({latent})"
+        )
+        return
+    records = city_dir / "truth" / "record_truth.parquet"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE truth_needs AS
-        SELECT {person_key("person_id")} AS person_id, latent
-        FROM (UNPIVOT (SELECT * FROM '{path}') ON COLUMNS(* EXCLUDE person_id)
-              INTO NAME latent VALUE present)
-        WHERE present
+        WITH stands_for AS (
+            SELECT e.person_id, mode({person_key("t.person_id")}) AS truth_person_id
+            FROM events e JOIN '{records}' t ON e.event_id = t.source || ':' || t.record_id
+            GROUP BY e.person_id)
+        SELECT s.person_id, l.latent FROM stands_for s JOIN ({latent}) l USING (truth_person_id)
         """
     )
 
@@ -118,10 +138,15 @@ def _flag_rows(
 
 
 def measure_rules(
-    con: duckdb.DuckDBPyConnection, rulesets: list[RuleSet], as_of: date, city_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    rulesets: list[RuleSet],
+    as_of: date,
+    city_dir: Path,
+    *,
+    linked_by_insight: bool = False,
 ) -> pd.DataFrame:
     """Precision and recall of each rule set's flags and needs on `as_of` (after the run)."""
-    load_truth_needs(con, city_dir)
+    load_truth_needs(con, city_dir, linked_by_insight=linked_by_insight)
     rows: list[dict[str, object]] = []
     for ruleset in rulesets:
         engine._members(con, ruleset, as_of)
