@@ -49,9 +49,9 @@ def _register_commands() -> None:
     from upstream.casework import commands as casework_commands
     from upstream.directory import commands as directory_commands
     from upstream.economics import commands as economics_commands
-    from upstream.insight import commands as insight_commands
-    from upstream.identify import commands as identify_commands
     from upstream.governance import commands as governance_commands
+    from upstream.identify import commands as identify_commands
+    from upstream.insight import commands as insight_commands
     from upstream.synth import commands as synth_commands
     from upstream.web import commands as web_commands
 

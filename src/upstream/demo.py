@@ -36,7 +36,9 @@ class PipelineStep:
 
 # Every batch step the main job runs after the synthetic city is generated.
 PIPELINES: list[PipelineStep] = [
-    PipelineStep("ingest", "validate and import the agency extracts", "upstream.insight.service:ingest_step"),
+    PipelineStep(
+        "ingest", "validate and import the agency extracts", "upstream.insight.service:ingest_step"
+    ),
     PipelineStep(
         "link",
         "link people and households, cost the need, write the quality report",

@@ -147,6 +147,10 @@ INSIGHT_TABLES = (
     "person_index",
 )
 INSIGHT_KIND = "insight-linked"
+# Two years: councils treat an address as current until contact shows otherwise; past two
+# years without any record there we no longer place the person (a documented judgement, not a
+# published figure; change it here).
+LAST_KNOWN_ADDRESS_DAYS = 730
 
 
 def insight_linked_events(data_dir: Path) -> LinkedCity | None:
@@ -178,10 +182,18 @@ def _copy_insight_tables(con: duckdb.DuckDBPyConnection) -> None:
                e.event_date, e.unit_cost_code, coalesce(c.amount, 0)::DOUBLE AS cost, e.ward
         FROM ws.service_events e LEFT JOIN ws.cost_ledger c ON c.event_id = e.record_key
     """)
-    con.execute("""
+    # Insight's memberships are *observed* intervals: first to last record at the address. The
+    # rules ask where someone lives on a date, so a last known address holds until a newer one
+    # is seen, for up to LAST_KNOWN_ADDRESS_DAYS after it was last seen.
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE memberships AS
-        SELECT m.person_id, m.household_id, m.start_date, m.end_date, h.ward
+        SELECT m.person_id, m.household_id, m.start_date,
+               CAST(least(
+                   coalesce(lead(m.start_date) OVER w - INTERVAL 1 DAY, DATE '9999-12-31'),
+                   m.end_date + INTERVAL {LAST_KNOWN_ADDRESS_DAYS} DAY) AS DATE) AS end_date,
+               h.ward
         FROM ws.household_memberships m LEFT JOIN ws.households h USING (household_id)
+        WINDOW w AS (PARTITION BY m.person_id ORDER BY m.start_date)
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE people AS

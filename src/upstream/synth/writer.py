@@ -23,12 +23,12 @@ def check_out_dir(out: Path) -> None:
     """Refuse a file, or a non-empty directory that synth did not make."""
     if out.exists() and not out.is_dir():
         raise InputError("is a file; give a directory for the city", where=str(out))
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MANIFEST).is_file() and not (out / MARKER).is_file():
-            raise InputError(
-                "is not empty and was not made by `upstream synth`; choose another --out",
-                where=str(out),
-            )
+    made_by_synth = (out / MANIFEST).is_file() or (out / MARKER).is_file()
+    if out.is_dir() and any(out.iterdir()) and not made_by_synth:
+        raise InputError(
+            "is not empty and was not made by `upstream synth`; choose another --out",
+            where=str(out),
+        )
 
 
 def prepare_out_dir(out: Path) -> None:

@@ -92,6 +92,9 @@ def childrens(view: CityView, r: SourceRecords) -> Columns:
         "Gender": cols.sex_codes(view, r, "1", "2"),
         "Ethnicity": cols.randomly_missing(view, cols.ethnicity_codes(view, r, 3), 0.04),
         "Postcode": _postcode(view, r),
+        # Case systems (Liquidlogic, Mosaic) hold the child's address with its UPRN; missing
+        # where the address was typed free-text rather than picked from the gazetteer.
+        "UPRN": cols.randomly_missing(view, cols.uprn(view, r.property), 0.12),
         "EventStartDate": cols.dates(r.day, "%Y-%m-%d"),
         "EventCode": cols.stream_field(view, r.stream, "event_type"),
         "UnitCost": cols.stream_field(view, r.stream, "gmca_code"),
@@ -154,6 +157,8 @@ def schools(view: CityView, r: SourceRecords) -> Columns:
         "Ethnicity": cols.randomly_missing(view, cols.ethnicity_codes(view, r, 3), 0.03),
         "SENProvision": pa.array(send),
         "Postcode": _postcode(view, r),
+        # The council geocodes pupils' census addresses to UPRNs; not every address matches.
+        "UPRN": cols.randomly_missing(view, cols.uprn(view, r.property), 0.20),
         "Date": cols.dates(r.day, "%d-%b-%Y"),
         "EventType": cols.stream_field(view, r.stream, "event_type"),
         "UnitCostCode": cols.stream_field(view, r.stream, "gmca_code"),

@@ -172,6 +172,14 @@ CONTRACTS: dict[str, Contract] = {
             Column("Gender", "string", "1 = male, 2 = female", "sex (CIN census codes)"),
             Column("Ethnicity", "string", CIN_ETHNICITY, "ethnicity (DfE codes)", missing="~4%"),
             Column("Postcode", "string", "UK postcode shape, area UP", "postcode", missing="~3%"),
+            Column(
+                "UPRN",
+                "integer",
+                "12 digits",
+                "UPRN of the child's address",
+                missing="~12%",
+                identifier="UPRN",
+            ),
             *_event_columns(
                 Column("EventStartDate", "string", "yyyy-mm-dd", "event date"),
                 "EventCode",
@@ -250,6 +258,14 @@ CONTRACTS: dict[str, Contract] = {
                 "SENProvision", "string", "N = none, K = SEN support, E = EHC plan", "SEN provision"
             ),
             Column("Postcode", "string", "UK postcode shape, area UP", "postcode", missing="~3%"),
+            Column(
+                "UPRN",
+                "integer",
+                "12 digits",
+                "UPRN the council geocoded the pupil's address to",
+                missing="~20%",
+                identifier="UPRN",
+            ),
             *_event_columns(
                 Column("Date", "string", "dd-Mon-yyyy", "event date"),
                 "EventType",
