@@ -60,6 +60,11 @@ PIPELINES: list[PipelineStep] = [
         "upstream.casework.demo:prepare",
     ),
     PipelineStep(
+        "economics",
+        "appraise the example business cases for commissioners (reports in the web app)",
+        "upstream.economics.examples:appraise_examples",
+    ),
+    PipelineStep(
         "identify",
         "rules, cohorts and gated models over the linked city; publish flags (issue 7)",
         "upstream.identify.pipeline:identify_city",

@@ -45,3 +45,21 @@ def test_each_role_sees_its_own_navigation_in_the_browser(browser: Browser, role
         page.click(f"#navigation >> text={item.label}")
         browser.checked()
     browser.screenshot(f"home-{role.value}")
+
+
+def test_a_commissioner_reads_the_business_cases(browser: Browser, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from upstream.economics.examples import appraise_examples
+
+    appraise_examples(tmp_path / "city", tmp_path)
+    settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=tmp_path)
+    create_user(username="cara", role=Role.COMMISSIONER)
+    browser.sign_in("cara", DEFAULT_PASSWORD)
+    page = browser.visit("/appraisals/")
+    assert "Business cases" in page.inner_text("h1")
+    browser.screenshot("appraisals")
+    page.click("text=Read the report for Early help transformation programme: business case")
+    page.wait_for_load_state("load")
+    assert "The answer" in page.inner_text("body")
+    browser.screenshot("appraisal-report")

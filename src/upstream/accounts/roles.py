@@ -71,6 +71,11 @@ NAVIGATION: list[NavItem] = [
         ),
     ),
     NavItem(
+        "Business cases",
+        "appraisals",
+        frozenset({Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR}),
+    ),
+    NavItem(
         "Find help",
         "directory:search",
         frozenset({Role.CITIZEN, Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER}),

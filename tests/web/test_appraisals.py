@@ -1,0 +1,95 @@
+"""Business cases in the web app: commissioners read the appraisals `upstream appraise` wrote."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.factories import DEFAULT_PASSWORD, create_user
+from upstream.accounts.roles import Role
+from upstream.economics.examples import EXAMPLES, appraise_examples
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def appraised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("data")
+    appraise_examples(data_dir / "city", data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def data_dir(settings, appraised: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    here = tmp_path / "data"
+    shutil.copytree(appraised, here)
+    settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=here)
+    return here
+
+
+def signed_in(role: Role) -> Client:
+    client = Client()
+    user = create_user(role=role)
+    assert client.login(username=user.username, password=DEFAULT_PASSWORD)
+    return client
+
+
+def test_a_commissioner_sees_every_example_appraisal_with_its_headline(data_dir: Path) -> None:
+    html = BeautifulSoup(signed_in(Role.COMMISSIONER).get("/appraisals/").content, "html.parser")
+    titles = [t.text.strip() for t in html.select(".govuk-summary-card__title")]
+    assert len(titles) == len(list(EXAMPLES.glob("*.toml")))
+    assert "Early help transformation programme: business case" in titles
+    assert "Net present value" in html.select_one(".govuk-summary-list").text
+
+
+def test_the_list_has_a_json_twin(data_dir: Path) -> None:
+    data = signed_in(Role.ANALYST).get("/appraisals/?format=json").json()
+    assert {a["name"] for a in data["appraisals"]} >= {"parenting-programme", "youth-portfolio"}
+
+
+def test_the_report_is_served_with_a_policy_that_allows_only_its_own_styles(data_dir: Path) -> None:
+    response = signed_in(Role.COMMISSIONER).get("/appraisals/parenting-programme/report.html")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    assert b"<h2>The answer</h2>" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_tables_download_as_attachments(data_dir: Path) -> None:
+    response = signed_in(Role.COMMISSIONER).get("/appraisals/parenting-programme/appraisal.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../secret/report.html",
+        "parenting-programme/..%2Fmanifest.json",
+        "nothing/report.html",
+        "parenting-programme/missing.csv",
+    ],
+)
+def test_only_files_in_an_appraisal_folder_are_served(data_dir: Path, path: str) -> None:
+    assert signed_in(Role.COMMISSIONER).get(f"/appraisals/{path}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role", [Role.PRACTITIONER, Role.CITIZEN, Role.FRONT_DOOR_OFFICER, Role.DATA_PROTECTION_OFFICER]
+)
+def test_business_cases_are_denied_to_roles_that_do_not_need_them(
+    data_dir: Path, role: Role
+) -> None:
+    client = signed_in(role)
+    assert client.get("/appraisals/").status_code == 403
+    assert client.get("/appraisals/parenting-programme/report.html").status_code == 403
+
+
+def test_with_no_appraisals_the_page_says_how_to_make_one(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=tmp_path)
+    html = BeautifulSoup(signed_in(Role.COMMISSIONER).get("/appraisals/").content, "html.parser")
+    assert "No appraisals yet" in html.select_one(".govuk-inset-text").text
