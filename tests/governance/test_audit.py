@@ -133,3 +133,15 @@ def test_text_with_nul_characters_is_recorded_without_them() -> None:
     entry = record(ACTOR, Event(action="search", reason="a\x00b", detail={"name": "x\x00y"}))
     assert entry.reason == "ab" and entry.detail == {"name": "xy"}
     assert verify().ok
+
+
+@pytest.mark.parametrize("typed", ["\\u0000", "a\\\\u0000b", "\\", "\x00\\u0000\x00"])
+def test_a_search_for_escape_like_text_is_recorded_as_typed_and_the_chain_verifies(
+    typed: str,
+) -> None:
+    # Found by schemathesis: a name of a literal backslash-u-0000 once broke the audit write.
+    entry = record(ACTOR, Event(action="search", detail={"name": typed, typed: [typed]}))
+    entry.refresh_from_db()
+    expected = typed.replace("\x00", "")
+    assert entry.detail == {"name": expected, expected: [expected]}
+    assert verify().ok

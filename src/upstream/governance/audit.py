@@ -113,6 +113,21 @@ def _text(value: str) -> str:
     return value.replace("\x00", "")  # PostgreSQL text cannot hold NUL; nor should a log
 
 
+def _without_nul(value: Any) -> Any:
+    """NUL characters removed from every string in JSON-shaped data (keys too).
+
+    Done on the data, not on its JSON text: a search for a literal backslash-u-0000 must stay
+    as typed, and cutting escapes out of JSON text can leave it unparseable.
+    """
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_text(str(k)): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 def record(actor: Actor, event: Event) -> AuditEntry:
     """Append one entry to the chain and return it."""
     actor = Actor(
@@ -144,7 +159,7 @@ def record(actor: Actor, event: Event) -> AuditEntry:
             people_shown=f",{','.join(event.people_shown)}," if event.people_shown else "",
             resource=actor.resource,
             ip_address=actor.ip_address,
-            detail=json.loads(json.dumps(event.detail, default=str).replace("\\u0000", "")),
+            detail=_without_nul(json.loads(json.dumps(event.detail, default=str))),
             previous_hash=head_hash,
         )
         # Hash what the database will give back: microsecond UTC time, JSON-safe detail.

@@ -74,7 +74,7 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appraisal_file(request: HttpRequest, name: str, filename: str) -> HttpResponse:
+def appraisal_file(request: HttpRequest, name: str, filename: str) -> FileResponse:
     _allowed(request)
     folder = _report_folder(name)
     path = folder / filename
