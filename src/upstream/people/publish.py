@@ -6,6 +6,7 @@ on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -67,11 +68,32 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
             yield dict(zip(names, values, strict=True))
 
 
+# Linkage compares names in capitals; people read them in ordinary case.
+NAME_FIELDS = {"given_name", "family_name"}
+_NAME_PIECE = re.compile(r"([ '\-])")
+
+
+def display_case(name: str) -> str:
+    """`SMITH-JONES` → `Smith-Jones`, `O'BRIEN` → `O'Brien`, `MCDONALD` → `McDonald`.
+
+    Names already in mixed case are left as recorded.
+    """
+    if not name.isupper():
+        return name
+    pieces = [piece.capitalize() for piece in _NAME_PIECE.split(name.lower())]
+    return "".join(
+        f"Mc{piece[2:].capitalize()}" if piece.startswith("Mc") and len(piece) > 2 else piece
+        for piece in pieces
+    )
+
+
 def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
     fields = {}
     for name, value in row.items():
         if name in MONEY_FIELDS and value is not None:
             value = Decimal(str(value))
+        elif name in NAME_FIELDS and isinstance(value, str):
+            value = display_case(value)
         fields[name] = value
     return model(**fields)
 
