@@ -58,12 +58,27 @@ report = load_synthetic(ward_names({wards}), per_item=per_item)
 print(len(report.created))
 """
 
+# One threaded WSGI server per worker process, all on one port (SO_REUSEPORT), as a
+# production server would run one worker per core. Nagle's algorithm is off: headers and body
+# go out in separate writes, and Nagle would hold the body for the client's delayed ACK.
+SERVER_PROCESSES = 2
 SERVE = """
 from upstream.web.commands import setup_django
 setup_django()
-from django.core.servers.basehttp import run
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
-run("127.0.0.1", {port}, get_wsgi_application(), threading=True)
+
+class QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True
+    def log_message(self, *args):
+        pass
+
+class SharedPortServer(ThreadedWSGIServer):
+    allow_reuse_port = True
+
+server = SharedPortServer(("127.0.0.1", {port}), QuietHandler)
+server.set_app(get_wsgi_application())
+server.serve_forever()
 """
 
 
@@ -164,13 +179,16 @@ def main() -> None:
         )
         load_s = time.perf_counter() - started
         port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVE.format(port=port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        servers = [
+            subprocess.Popen(
+                [sys.executable, "-c", SERVE.format(port=port)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(SERVER_PROCESSES)
+        ]
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base, deadline)
@@ -180,13 +198,14 @@ def main() -> None:
             many_ms, many_errors = run_users(base, paths, USERS, deadline, THINK_TIME_S)
             stress_ms, stress_errors = run_users(base, paths[:400], USERS, deadline)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
     report(int(loaded), load_s, one_ms, one_errors, many_ms, many_errors)
     print(
         f"stress, {USERS} users with no think time: {len(stress_ms)} requests, "
         f"p50 {statistics.median(stress_ms):.1f} ms, p95 {percentile(stress_ms, 95):.1f} ms, "
-        f"{stress_errors} errors ({os.cpu_count()} CPUs, one server process)"
+        f"{stress_errors} errors ({os.cpu_count()} CPUs, {SERVER_PROCESSES} server processes)"
     )
 
 
