@@ -67,11 +67,7 @@ def flags_for_person(
     ]
     if not flags:
         return []
-    actor = (
-        audit.Actor.from_request(request)
-        if request
-        else audit.Actor(viewer.get_username(), getattr(viewer, "role", ""))
-    )
+    actor = audit.Actor.for_user(viewer, request)
     audit.record(
         actor,
         audit.Event(
@@ -114,11 +110,7 @@ def record_override(
         by=user,
         by_role=getattr(user, "role", ""),
     )
-    actor = (
-        audit.Actor.from_request(request)
-        if request
-        else audit.Actor(user.get_username(), user.role)
-    )
+    actor = audit.Actor.for_user(user, request)
     audit.record(
         actor,
         audit.Event(
@@ -152,11 +144,7 @@ def set_kill_switch(
     target: str, withdrawn: bool, reason: str, user: Any, request: HttpRequest | None = None
 ) -> KillSwitch:
     switch = KillSwitch.objects.create(target=target, withdrawn=withdrawn, reason=reason, by=user)
-    actor = (
-        audit.Actor.from_request(request)
-        if request
-        else audit.Actor(user.get_username(), user.role)
-    )
+    actor = audit.Actor.for_user(user, request)
     audit.record(
         actor,
         audit.Event(

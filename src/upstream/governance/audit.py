@@ -60,6 +60,13 @@ class Actor:
             resource=request.get_full_path()[:300],
         )
 
+    @classmethod
+    def for_user(cls, user: Any, request: HttpRequest | None = None) -> Actor:
+        """The request's actor when there is a request; else the user named, as in a batch job."""
+        if request is not None:
+            return cls.from_request(request)
+        return cls(user.get_username(), getattr(user, "role", ""))
+
 
 def client_address(request: HttpRequest) -> str:
     # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it,
