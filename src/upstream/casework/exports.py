@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
+from upstream.csv_cells import safe_row
+
 FORMATS = ("csv", "json")
 
 
@@ -44,7 +46,7 @@ def table_response(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)  # no formulas run in a spreadsheet
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Cache-Control"] = "no-store"
