@@ -107,18 +107,12 @@ def person(request: HttpRequest, person_id: str, filters: Query[s.PeriodIn]) -> 
 def record_reason(request: HttpRequest, person_id: str, body: s.ReasonIn) -> Any:
     user = _user(request)
     _check_id(person_id)
-    if user.role_enum not in {Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR_OFFICER}:
-        services.refuse(
-            _actor(request),
-            "record-reason",
-            "Your role does not include seeing people's records.",
-            person=person_id,
-        )
-        raise HttpError(403, "Your role does not include seeing people's records.")
     try:
-        grant = recorded_reasons.record_reason(
+        grant = services.record_access_reason(
             _actor(request), user, person_id, clean(body.purpose), clean(body.reason)
         )
+    except services.Denied as denial:
+        raise HttpError(403, denial.message) from None
     except InputError as error:
         raise HttpError(422, error.one_line()) from None
     return Status(
@@ -225,6 +219,8 @@ def audit_log(
     search = AuditSearch(
         clean(person)[:64], clean(actor)[:150], clean(action)[:40], clean(outcome)[:10], start, end
     )
+    if errors := search.errors():
+        raise HttpError(400, "; ".join(f"{field}: {text}" for field, text in errors.items()))
     record(
         _actor(request), Event(action="view-audit", person=search.person, detail={"format": "api"})
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -26,6 +27,27 @@ AUDIT_COLUMNS = (
 )
 
 
+# Person keys and pseudonyms are letters, digits and `_.:-` (as the API's ID pattern); a "/"
+# could never match and would break the links built from it.
+PERSON_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# No entry can be older than Upstream or dated beyond this century, and the ends of Python's
+# calendar (0001-01-01, 9999-12-31) overflow when a day is added to them.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def person_id_error(person_id: str) -> str:
+    """What is wrong with a typed person ID, or "" if it could be one."""
+    if person_id and not PERSON_ID.fullmatch(person_id):
+        return "Person ID must be letters, digits, dots, colons, hyphens or underscores, for example P00001234"
+    return ""
+
+
+def day_error(day: date | None, label: str) -> str:
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        return f"{label} date must be between {EARLIEST_DAY:%Y-%m-%d} and {LATEST_DAY:%Y-%m-%d}"
+    return ""
+
+
 @dataclass(frozen=True)
 class AuditSearch:
     person: str = ""
@@ -34,6 +56,17 @@ class AuditSearch:
     outcome: str = ""
     start: date | None = None
     end: date | None = None
+
+    def errors(self) -> dict[str, str]:
+        """Field errors (person, start, end), empty when the search can run."""
+        errors = {
+            "person": person_id_error(self.person),
+            "start": day_error(self.start, "From"),
+            "end": day_error(self.end, "To"),
+        }
+        if not any(errors.values()) and self.start and self.end and self.end < self.start:
+            errors["end"] = "To date must be the same as or after the from date"
+        return {name: message for name, message in errors.items() if message}
 
 
 def search_audit(search: AuditSearch) -> QuerySet[AuditEntry]:
@@ -52,7 +85,7 @@ def search_audit(search: AuditSearch) -> QuerySet[AuditEntry]:
     if search.start:
         entries = entries.filter(at__date__gte=search.start)
     if search.end:
-        entries = entries.filter(at__date__lt=search.end + timedelta(days=1))
+        entries = entries.filter(at__date__lte=search.end)
     return entries.order_by("-sequence")
 
 

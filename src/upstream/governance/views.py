@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,13 @@ from upstream.errors import InputError
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.models import AuditEntry, Dataset, RecordedReason
 from upstream.governance.reasons import review_reason, waiting_for_review
-from upstream.governance.services import AUDIT_COLUMNS, AuditSearch, entry_row, search_audit
+from upstream.governance.services import (
+    AUDIT_COLUMNS,
+    AuditSearch,
+    entry_row,
+    person_id_error,
+    search_audit,
+)
 
 STAFF_ROLES = set(Role) - {Role.CITIZEN}
 
@@ -39,7 +45,12 @@ def require_dpo(request: HttpRequest, action: str) -> None:
         raise PermissionDenied("This page is for the data protection officer.")
 
 
+# The page's field for each of the search's fields (the API names them start and end).
+AUDIT_FIELDS = {"person": "person", "start": "from", "end": "to"}
+
+
 def audit_search_from(request: HttpRequest) -> tuple[AuditSearch, dict[str, str]]:
+    """The search typed into the page, and an error for each field that cannot be used."""
     errors: dict[str, str] = {}
     params = request.GET
     search = AuditSearch(
@@ -50,42 +61,52 @@ def audit_search_from(request: HttpRequest) -> tuple[AuditSearch, dict[str, str]
         start=parse_optional(params.get("from", ""), "from", errors),
         end=parse_optional(params.get("to", ""), "to", errors),
     )
-    return search, errors
+    for name, message in search.errors().items():
+        errors.setdefault(AUDIT_FIELDS[name], message)
+    return search, {field: message[:1].upper() + message[1:] for field, message in errors.items()}
+
+
+def search_refused(fmt: str, errors: dict[str, str]) -> HttpResponse:
+    """A download asked with fields that cannot be used: 400, naming each field."""
+    if fmt == "json":
+        return JsonResponse({"errors": errors}, status=400)
+    lines = "".join(f"{field}: {message}\n" for field, message in errors.items())
+    return HttpResponse(lines, content_type="text/plain; charset=utf-8", status=400)
 
 
 @login_required
 def audit_log(request: HttpRequest, fmt: str = "") -> HttpResponse:
     require_dpo(request, "view-audit")
+    if fmt and fmt not in FORMATS:
+        raise Http404("Unknown format")
     search, errors = audit_search_from(request)
-    entries = search_audit(search)
-    record(
-        Actor.from_request(request),
-        Event(
-            action="view-audit",
-            person=search.person,
-            detail={"search": plain(search), "format": fmt or "page"},
-        ),
-    )
+    if errors and fmt:
+        return search_refused(fmt, errors)
+    entries = search_audit(search) if not errors else AuditEntry.objects.none()
+    if not errors:
+        record(
+            Actor.from_request(request),
+            Event(
+                action="view-audit",
+                person=search.person,
+                detail={"search": plain(search), "format": fmt or "page"},
+            ),
+        )
     if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Unknown format")
         return table_response(
             "audit-log", fmt, [entry_row(e) for e in entries[:50_000]], AUDIT_COLUMNS
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
-    return render(
-        request,
-        "governance/audit.html",
-        {
-            "page": page,
-            "search": search,
-            "errors": errors,
-            "params": request.GET,
-            "query": _without_page(request),
-            "actions": sorted(set(actions)),
-        },
-    )
+    context = {
+        "page": page,
+        "search": search,
+        "errors": errors,
+        "params": request.GET,
+        "query": _without_page(request),
+        "actions": sorted(set(actions)),
+    }
+    return render(request, "governance/audit.html", context, status=400 if errors else 200)
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -170,6 +191,10 @@ def _source_records(person_id: str) -> list[dict[str, Any]]:
 def subject_access_start(request: HttpRequest) -> HttpResponse:
     require_dpo(request, "subject-access-report")
     person_id = request.GET.get("person", "").strip()
+    error = person_id_error(person_id)
+    if error:
+        context = {"errors": {"person": error}, "person_id": person_id}
+        return render(request, "governance/subject_access_start.html", context, status=400)
     if person_id:
         return redirect("governance:subject-access", person_id=person_id)
     return render(request, "governance/subject_access_start.html", {})
