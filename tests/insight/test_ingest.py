@@ -8,7 +8,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from upstream.cli import app
 from upstream.errors import InputError
 from upstream.insight.contract import load_contract, load_contracts, parse_contract
 from upstream.insight.ingest import import_file
@@ -234,3 +236,74 @@ def test_every_bundled_contract_loads_and_names_an_event_and_a_cost_code() -> No
     contracts = load_contracts()
     assert len(contracts) == 10
     assert all(c.event and c.event.unit_cost_column for c in contracts)
+
+
+def test_a_utf8_extract_that_starts_with_a_byte_order_mark_is_read_like_one_without(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    path = write(tmp_path, "clinic.csv", b"\xef\xbb\xbf" + (HEADER + GOOD).encode("utf-8"))
+    report = import_file(con, path, load_contract(make_contract(tmp_path)))
+    assert (report.status, report.rows_in, report.accepted, report.rejected) == (
+        "imported",
+        1,
+        1,
+        0,
+    )
+    assert con.execute("SELECT Id, PatientRef FROM records_clinic").fetchall() == [(1, "P1")]
+
+
+def test_a_nul_in_a_field_is_removed_and_recorded_and_the_row_is_otherwise_accepted(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    body = HEADER + GOOD.replace("Ann", "A\x00nn") + GOOD.replace("1,P1", "2,P2")
+    report = import_file(
+        con, write(tmp_path, "clinic.csv", body), load_contract(make_contract(tmp_path))
+    )
+    assert (report.rows_in, report.accepted, report.rejected, report.cleaned) == (2, 2, 0, 1)
+    assert report.reasons == {"Name: NUL character removed (cleaned)": 1}
+    assert con.execute("SELECT Name FROM records_clinic ORDER BY Id").fetchall() == [
+        ("Ann",),
+        ("Ann",),
+    ]
+    assert con.execute(
+        "SELECT row_number, field, value, reason, action FROM problems"
+    ).fetchall() == [(2, "Name", "A\\x00nn", "NUL character removed", "cleaned")]
+
+
+def test_a_nul_in_a_parquet_field_is_removed_and_recorded_too(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    row = {"Id": [1], "PatientRef": ["P\x001"], "Name": ["Ann"], "DOB": ["01/02/1980"]}
+    row |= {"Seen": ["03/04/2021"], "Type": ["AE"], "Cost": ["HE4.2"], "NHS": [None]}
+    pq.write_table(pa.table(row), tmp_path / "clinic.parquet")
+    report = import_file(
+        con, tmp_path / "clinic.parquet", load_contract(make_contract(tmp_path, "parquet"))
+    )
+    assert (report.accepted, report.cleaned) == (1, 1)
+    assert con.execute("SELECT PatientRef FROM records_clinic").fetchall() == [("P1",)]
+
+
+def test_a_file_that_failed_fails_again_with_its_reason_when_imported_again(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    contract = load_contract(make_contract(tmp_path))
+    path = write(tmp_path, "clinic.csv", "Id,Name\n1,Ann\n")
+    first = import_file(con, path, contract)
+    again = import_file(con, path, contract)
+    assert first.status == again.status == "failed"
+    assert again.warnings == first.warnings
+    assert "required column(s) missing" in again.warnings[0]
+    assert con.execute("SELECT count(*) FROM problems").fetchall() == [(1,)]
+
+
+def test_re_running_an_ingest_whose_file_failed_exits_non_zero_again(tmp_path: Path) -> None:
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    make_contract(tmp_path)
+    write(extracts, "clinic.csv", "Id,Name\n1,Ann\n")
+    arguments = ["ingest", str(extracts), "--contracts", str(tmp_path)]
+    environment = {"UPSTREAM_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    runs = [CliRunner().invoke(app, arguments, env=environment) for _ in range(2)]
+    assert [run.exit_code for run in runs] == [1, 1]
+    assert "required column(s) missing" in runs[1].output
+    assert "already imported" not in runs[1].output

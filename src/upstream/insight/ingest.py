@@ -2,8 +2,13 @@
 
 Every row that comes in is either accepted (into `records_<source>`) or rejected with its file,
 row, field and reason (into `problems`); the import report's counts always add up. A file is
-known by its SHA-256, so importing it again changes nothing. A new file matching the same
-contract pattern supersedes the previous one (both are kept; `extracts` records the lineage).
+known by its SHA-256, so importing it again changes nothing (and a file that failed fails again,
+with its reason). A new file matching the same contract pattern supersedes the previous one (both
+are kept; `extracts` records the lineage).
+
+One file's import is one DuckDB transaction: its problems, its accepted rows and its `extracts`
+row are committed together or not at all, so a crash (`kill -9`, a power cut) at any point
+leaves the workspace as it was before the file, and a re-run imports the file exactly once.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import duckdb
 
 from upstream.errors import InputError
 from upstream.insight.contract import Contract
-from upstream.insight.staging import Staged, stage_file
+from upstream.insight.faults import fault_point
+from upstream.insight.staging import Problem, Staged, stage_file
 from upstream.insight.validation import accepted_sql, checked_sql, problems_sql
 from upstream.insight.workspace import first_row, records_table, scalar, table_exists
 
@@ -35,6 +41,7 @@ class ImportReport:
     accepted: int = 0
     rejected: int = 0
     blanked: int = 0
+    cleaned: int = 0  # rows accepted after a NUL character was removed from a field
     reasons: dict[str, int] = field(default_factory=dict)  # "field: reason" -> rows
     warnings: list[str] = field(default_factory=list)
     supersedes: str = ""
@@ -61,16 +68,41 @@ def import_file(con: duckdb.DuckDBPyConnection, path: Path, contract: Contract) 
         raise InputError("file not found", where=str(path))
     sha = file_sha256(path)
     extract_id = f"{contract.source}-{sha[:12]}"
-    known = scalar(con, "SELECT report FROM extracts WHERE extract_id = ?", [extract_id])
+    known = first_row(con, "SELECT status, report FROM extracts WHERE extract_id = ?", [extract_id])
     if known:
-        report = ImportReport(**json.loads(str(known)))
-        report.status = "already imported"
-        return report
+        return _known_report(str(known[0]), str(known[1]))
     pattern = matching_pattern(contract, path.name) or path.name
-    staged = stage_file(con, path, contract, "stage")
-    report = _validate_and_store(con, contract, staged, extract_id, path.name)
-    _record_extract(con, report, pattern, sha, staged)
+    staged = stage_file(con, path, contract, "stage")  # temporary tables only: nothing to undo
+    con.begin()
+    try:
+        _forget_partial_import(con, contract, extract_id)
+        report = _validate_and_store(con, contract, staged, extract_id, path.name)
+        _record_extract(con, report, pattern, sha, staged)
+        fault_point("ingest:extract-recorded")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    fault_point("ingest:file-committed")
     return report
+
+
+def _known_report(status: str, stored: str) -> ImportReport:
+    """The stored report of a file imported before: a failed file stays failed, with its reason."""
+    report = ImportReport(**json.loads(stored))
+    report.status = "failed" if status == "failed" else "already imported"
+    return report
+
+
+def _forget_partial_import(
+    con: duckdb.DuckDBPyConnection, contract: Contract, extract_id: str
+) -> None:
+    """Remove rows of this extract with no `extracts` row: left by an interrupted import from
+    before imports were one transaction. Idempotent by extract id, whatever made the workspace."""
+    con.execute("DELETE FROM problems WHERE extract_id = ?", [extract_id])
+    table = records_table(contract.source)
+    if table_exists(con, table):
+        con.execute(f'DELETE FROM "{table}" WHERE _extract_id = ?', [extract_id])
 
 
 def _validate_and_store(
@@ -83,12 +115,14 @@ def _validate_and_store(
     con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {checked_sql(contract, 'stage')}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {problems_sql(contract, 'checked')}")
     _store_problems(con, contract, staged, extract_id, file_name)
+    fault_point("ingest:problems-stored")
     accepted = accepted_sql(contract, "checked", "found", extract_id)
     table = records_table(contract.source)
     if table_exists(con, table):
         con.execute(f'INSERT INTO "{table}" BY NAME {accepted}')
     else:
         con.execute(f'CREATE TABLE "{table}" AS {accepted}')
+    fault_point("ingest:records-stored")
     return _report(con, contract, staged, extract_id, file_name)
 
 
@@ -103,20 +137,13 @@ def _store_problems(
         "INSERT INTO problems SELECT ?, ?, ?, row_number, field, value, reason, action, raw FROM found",
         [extract_id, contract.source, file_name],
     )
-    rows = [
-        (
-            extract_id,
-            contract.source,
-            file_name,
-            p.row,
-            p.field or None,
-            p.value or None,
-            p.reason,
-            "rejected",
-            None,
-        )
-        for p in staged.problems
-    ]
+
+    def row(p: Problem, action: str) -> tuple[object, ...]:
+        where = (extract_id, contract.source, file_name, p.row, p.field or None)
+        return (*where, p.value or None, p.reason, action, None)
+
+    rows = [row(p, "rejected") for p in staged.problems]
+    rows += [row(p, "cleaned") for p in staged.cleaned]
     if rows:
         con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -141,6 +168,8 @@ def _report(
         reasons[f"{field_name}: {reason} ({action})"] += int(n)
     for problem in staged.problems:
         reasons[f"{problem.field or 'row'}: {problem.reason} (rejected)"] += 1
+    for problem in staged.cleaned:
+        reasons[f"{problem.field}: {problem.reason} (cleaned)"] += 1
     rejected = rejected_checked + len(staged.problems)
     accepted = staged.rows_staged - rejected_checked
     return ImportReport(
@@ -152,6 +181,7 @@ def _report(
         accepted=accepted,
         rejected=rejected,
         blanked=blanked,
+        cleaned=len({p.row for p in staged.cleaned}),
         reasons=dict(reasons.most_common()),
         warnings=[staged.failure, *staged.warnings] if staged.failure else staged.warnings,
     )

@@ -3,6 +3,9 @@
 Standardise → identities → rule and Splink edges → clusters → persistent person IDs →
 households → service-event timeline → cost ledger → person index. Each run has an id and a
 folder under `insight/runs/` holding the trained model (Splink's JSON) and the quality report.
+`service.run_link` runs it, the quality report and `record_run` in one DuckDB transaction: a run
+that is interrupted changes no table, and a folder it leaves under `runs/` is never recorded in
+`link_runs`, so nothing reads it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import duckdb
 
 from upstream.insight.contract import Contract
 from upstream.insight.costing import build_cost_ledger
+from upstream.insight.faults import fault_point
 from upstream.insight.households import build_households, household_on_date_sql, load_gazetteer
 from upstream.insight.linkage.clusters import (
     assign_person_ids,
@@ -110,10 +114,12 @@ def link(
     start = datetime.now()
     cluster_identities(con)
     run.counts.update(assign_person_ids(con, run.run_id))
+    fault_point("link:person-ids-assigned")
     con.execute(
         "CREATE OR REPLACE TABLE record_person AS SELECT r.record_key, p.person_id FROM record_identity r JOIN identity_person p USING (identity_id)"
     )
     _build_outputs(con, run, gazetteer)
+    fault_point("link:outputs-built")
     _timed(run, "clusters, households, costs", start)
     return run
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from upstream.insight.contract import load_contracts
+from upstream.insight.faults import fault_point
 from upstream.insight.ingest import ImportReport, ingest_folder
 from upstream.insight.link import LinkRun, link, record_run
 from upstream.insight.linkage.pipeline import LinkOptions
@@ -81,7 +82,10 @@ def run_link(
         truth / "properties.parquet" if truth and (truth / "properties.parquet").exists() else None
     )
     base = options or LinkOptions()
+    # One transaction: a run killed at any point leaves the workspace as the last run left it
+    # (person IDs, lineage and `link_runs` included), so re-running gives one clean run.
     try:
+        con.begin()
         run = link(
             con,
             load_contracts(),
@@ -91,8 +95,10 @@ def run_link(
         )
         result = quality_report(con, run.folder, run.run_id, truth, run.counts, run.timings)
         record_run(con, run)
+        fault_point("link:run-recorded")
+        con.commit()
     finally:
-        con.close()
+        con.close()  # closing without the commit rolls the whole run back
     return run, result
 
 

@@ -4,6 +4,11 @@ CSV is read with Python's csv module, in chunks, so that each row keeps the line
 person can open in an editor, and rows that are not readable (wrong encoding, wrong number of
 fields, blank) are kept as problems rather than lost. Parquet is read with pyarrow; its row
 numbers count from 1. Every value becomes text here; types are checked in validation.py.
+
+Two things agencies' exports do that are not errors in the data: a UTF-8 file may begin with a
+byte-order mark (Excel's "CSV UTF-8" does), which is read as nothing; and a field may hold a NUL
+character, which PostgreSQL cannot store as text, so it is removed here and recorded as a problem
+(action `cleaned`) while the row is otherwise accepted.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from upstream.insight.contract import Contract
 CHUNK_ROWS = 200_000
 OTHER_DELIMITERS = (",", ";", "\t", "|")
 ROW = "_row"  # the staging column holding each row's line (CSV) or record (Parquet) number
+NUL_REMOVED = "NUL character removed"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ class Staged:
     """What came out of one file: rows staged, file-level findings, rows we could not read."""
 
     rows_staged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rows rejected before validation
+    cleaned: list[Problem] = field(default_factory=list)  # fields put right; rows still accepted
     warnings: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     failure: str = ""  # set when the whole file is unusable; every row is then rejected
@@ -49,8 +56,11 @@ def stage_file(
     con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, table: str
 ) -> Staged:
     if contract.format == "parquet":
-        return _stage_parquet(con, path, contract, table)
-    return _stage_csv(con, path, contract, table)
+        staged = _stage_parquet(con, path, contract, table)
+    else:
+        staged = _stage_csv(con, path, contract, table)
+    staged.cleaned = _strip_nul(con, table, contract.column_names)
+    return staged
 
 
 def _create_stage(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
@@ -58,13 +68,36 @@ def _create_stage(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" ({ROW} BIGINT, {cols})')
 
 
+def reading_encoding(encoding: str) -> str:
+    """The codec to read a declared encoding with: UTF-8 files may start with a byte-order mark,
+    which `utf-8-sig` reads as nothing (and files without one exactly as `utf-8` does)."""
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
 def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
     # surrogateescape keeps undecodable bytes as lone surrogates, so one bad byte costs one row
     # (found in _bad_encoding) instead of the whole file.
-    codecs.lookup(encoding)
     return io.TextIOWrapper(
-        path.open("rb"), encoding=encoding, errors="surrogateescape", newline=""
+        path.open("rb"), encoding=reading_encoding(encoding), errors="surrogateescape", newline=""
     )
+
+
+def _strip_nul(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[Problem]:
+    """Remove NUL characters from staged values, one problem per field that held any."""
+    cleaned: list[Problem] = []
+    for name in columns:
+        has_nul = f'contains("{name}", chr(0))'
+        rows = con.execute(f'SELECT {ROW}, "{name}" FROM "{table}" WHERE {has_nul}').fetchall()
+        if not rows:
+            continue
+        cleaned += [
+            Problem(int(row), name, str(value).replace("\x00", "\\x00"), NUL_REMOVED)
+            for row, value in rows
+        ]
+        con.execute(
+            f'UPDATE "{table}" SET "{name}" = replace("{name}", chr(0), \'\') WHERE {has_nul}'
+        )
+    return sorted(cleaned, key=lambda p: p.row)
 
 
 def _bad_encoding(fields: list[str]) -> bool:

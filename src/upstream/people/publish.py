@@ -1,7 +1,8 @@
 """`upstream publish`: copy the latest linkage run from the insight workspace into the
 operational database, replacing the published tables whole in one transaction (so re-publishing
 is idempotent and readers never see half a publish). Bulk inserts in batches; the same code runs
-on SQLite and PostgreSQL.
+on SQLite and PostgreSQL. A publish killed at any point (`kill -9`) is rolled back by the
+database, leaving the previous publish in place; re-running it gives one clean publish.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 from django.db import models, transaction
 
 from upstream.errors import InputError
+from upstream.insight.faults import fault_point
 from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
 from upstream.people.models import (
     CostEntry,
@@ -107,9 +109,11 @@ def _copy(
         batch.append(_instance(model, row))
         if len(batch) >= BATCH:
             model._default_manager.bulk_create(batch)
+            fault_point("publish:batch-written")
             written += len(batch)
             batch = []
     model._default_manager.bulk_create(batch)
+    fault_point("publish:batch-written")
     written += len(batch)
     progress(f"{model.__name__}: {written:,} rows")
     return written
@@ -137,8 +141,10 @@ def publish(data_dir: Path, progress: Callable[[str], None] = print) -> dict[str
         with transaction.atomic():
             for model in reversed(list(QUERIES)):
                 model._default_manager.all().delete()
+            fault_point("publish:tables-emptied")
             counts = {model.__name__: _copy(con, model, progress) for model in QUERIES}
             PublishRun.objects.create(link_run_id=run_id, workspace=str(path), counts=counts)
+            fault_point("publish:run-recorded")
     finally:
         con.close()
     return counts
