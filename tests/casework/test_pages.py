@@ -181,6 +181,10 @@ def test_caseload_lists_the_team_caseload_with_links(family, sign_in) -> None:  
 def test_team_manager_allocates_a_person_to_a_practitioner(family, sign_in) -> None:  # type: ignore[no-untyped-def]
     _practitioner, practitioner_client = sign_in(Role.PRACTITIONER, username="pat")
     _, manager = sign_in(Role.TEAM_MANAGER)
+    manager.post(
+        f"/people/{family['son'].person_id}/reason/",
+        {"purpose": "direct_support", "reason": "Referred to early help by his school"},
+    )
     manager.post("/caseload/allocate/", {"person_id": family["son"].person_id, "worker": "pat"})
     html = page(practitioner_client.get(f"/people/{family['son'].person_id}/"))
     assert html.select_one("h1").text.strip() == "Adam Khan"

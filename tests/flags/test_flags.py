@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import create_user
 from upstream.accounts.roles import Role
+from upstream.casework import services as casework
+from upstream.casework.models import Allocation
 from upstream.flags import services
 from upstream.flags.models import Flag, FlagMember, FlagSighting, Override
+from upstream.governance.audit import Actor
 from upstream.governance.models import AuditEntry
+from upstream.governance.pseudonyms import pseudonym_for
 
 pytestmark = pytest.mark.django_db
 
 
-def household_flag_person() -> tuple[Flag, str]:
-    flag = Flag.objects.filter(ruleset_id="supporting-families").first()
-    assert flag is not None
-    return flag, flag.members.first().person_id  # type: ignore[union-attr]
+def evidence(flag: Flag) -> list[dict[str, Any]]:
+    return [e for need in flag.card["needs"] for e in need["evidence"]]
+
+
+def household_flag_person(*, police: bool = False, others: bool = True) -> tuple[Flag, str]:
+    """A family flagged by Supporting Families, and one member: with or without police
+    evidence (which direct support does not cover), and with or without evidence about
+    other members of the household."""
+    for flag in Flag.objects.filter(ruleset_id="supporting-families").order_by("flag_id"):
+        rows = evidence(flag)
+        has_police = any(e["agency"] == "Police" for e in rows)
+        people = {e["person_id"] for e in rows}
+        member = flag.members.filter(person_id__in=people).first()
+        if has_police == police and (len(people) > 1) == others and member is not None:
+            return flag, member.person_id
+    raise AssertionError("the test city has no such family")
 
 
 def signed_in(role: Role) -> Client:
@@ -37,26 +55,46 @@ def test_publishing_puts_every_flag_with_a_card_naming_its_source_records(publis
     assert {"agency", "event", "date"} <= set(need["evidence"][0])
 
 
+def allocated(person_id: str, *, role: Role = Role.PRACTITIONER) -> Any:
+    """A caseworker with this person allocated to them (a working relationship)."""
+    viewer = create_user(role=role, team="Early help — North")
+    Allocation.objects.create(
+        person_id=person_id,
+        team=viewer.team,
+        worker=viewer,
+        allocated_by=viewer,
+        allocated_at=timezone.now(),
+    )
+    return viewer
+
+
+def flags_seen_by(viewer: Any, person_id: str) -> list[Any]:
+    return casework.person_flags(Actor.for_user(viewer), viewer, person_id).cards
+
+
 def test_a_practitioner_sees_a_persons_flags_and_the_view_is_audited(published: Path) -> None:
     flag, person_id = household_flag_person()
-    viewer = create_user(role=Role.PRACTITIONER)
-    cards = services.flags_for_person(person_id, viewer)
+    viewer = allocated(person_id)
+    cards = flags_seen_by(viewer, person_id)
     assert flag.flag_id in {c.flag.flag_id for c in cards}
     entry = AuditEntry.objects.filter(action="flag_view", person=person_id).get()
-    assert entry.actor == viewer.get_username()
+    assert entry.actor == viewer.get_username() and entry.purpose == "direct_support"
     assert FlagSighting.objects.filter(person_id=person_id, viewer=viewer.get_username()).exists()
 
 
 def test_an_analyst_sees_no_ones_flags(published: Path) -> None:
     _, person_id = household_flag_person()
-    assert services.flags_for_person(person_id, create_user(role=Role.ANALYST)) == []
+    analyst = create_user(role=Role.ANALYST)
+    with pytest.raises(casework.Denied):
+        casework.person_flags(Actor.for_user(analyst), analyst, pseudonym_for(person_id))
 
 
 def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(
     published: Path,
 ) -> None:
     flag, person_id = household_flag_person()
-    client = signed_in(Role.PRACTITIONER)
+    client = Client()
+    client.force_login(allocated(person_id))
     url = f"/flags/flag/{flag.flag_id}/override/"
     assert (
         client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""}).status_code
@@ -73,14 +111,14 @@ def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(
 
 def test_the_kill_switch_hides_a_rule_sets_flags_and_lists_who_saw_them(published: Path) -> None:
     _, person_id = household_flag_person()
-    viewer = create_user(role=Role.PRACTITIONER)
-    services.flags_for_person(person_id, viewer)
+    viewer = allocated(person_id)
+    flags_seen_by(viewer, person_id)
     dpo = signed_in(Role.DATA_PROTECTION_OFFICER)
     dpo.post(
         "/flags/transparency/kill-switch/",
         {"target": "supporting-families", "withdrawn": "1", "reason": "Under review"},
     )
-    cards = services.flags_for_person(person_id, viewer)
+    cards = flags_seen_by(viewer, person_id)
     assert "supporting-families" not in {c.flag.ruleset_id for c in cards}
     seen = services.who_saw("supporting-families")
     assert seen and seen[0]["viewer"] == viewer.get_username()
@@ -124,8 +162,8 @@ def test_practitioners_cannot_download_the_transparency_record(published: Path) 
 
 def test_the_person_flags_page_shows_why_flagged_cards(published: Path) -> None:
     flag, person_id = household_flag_person()
-    page = BeautifulSoup(
-        signed_in(Role.PRACTITIONER).get(f"/flags/person/{person_id}/").content, "html.parser"
-    )
+    client = Client()
+    client.force_login(allocated(person_id))
+    page = BeautifulSoup(client.get(f"/flags/person/{person_id}/").content, "html.parser")
     text = page.get_text()
     assert flag.label in text and f"version {flag.ruleset_version}" in text and "Lapses" in text

@@ -45,6 +45,7 @@ class Access:
     sources: frozenset[str] = frozenset()
     reason: str = ""
     message: str = ""
+    reason_id: int | None = None  # the recorded reason this access rests on, if any
 
     @property
     def pseudonymised(self) -> bool:
@@ -82,8 +83,11 @@ def working_relationships(user: User, person_ids: list[str]) -> dict[str, str]:
     return found
 
 
-def _granted(user: User, basis: str, purpose: Purpose | None, reason: str = "") -> Access:
-    return Access(True, basis, purpose, permitted_sources(user.role_enum, purpose), reason)
+def _granted(
+    user: User, basis: str, purpose: Purpose | None, reason: str = "", reason_id: int | None = None
+) -> Access:
+    sources = permitted_sources(user.role_enum, purpose)
+    return Access(True, basis, purpose, sources, reason, reason_id=reason_id)
 
 
 def denied(message: str) -> Access:
@@ -101,7 +105,7 @@ def access_to_person(user: User, person_id: str) -> Access:
         return denied("Your role does not include seeing people's records.")
     grant = active_reason(user, person_id)
     if grant is not None:
-        return _granted(user, "reason", Purpose(grant.purpose), grant.reason)
+        return _granted(user, "reason", Purpose(grant.purpose), grant.reason, grant.pk)
     relationship = working_relationship(user, person_id)
     if relationship:
         return _granted(user, relationship, default_purpose(role))

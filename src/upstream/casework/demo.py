@@ -45,6 +45,7 @@ def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) 
                 worker=worker,
                 allocated_by=manager,
                 allocated_at=timezone.now(),
+                basis=Allocation.Basis.DEMO,
             )  # type: ignore[misc]
             for p in sorted(members)
         )

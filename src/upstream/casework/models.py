@@ -41,6 +41,22 @@ class Allocation(models.Model):
     allocated_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    class Basis(models.TextChoices):
+        CASELOAD = "caseload", "Already on the team's caseload"
+        REASON = "reason", "Reason recorded by the team manager"
+        DEMO = "demo", "Demo caseload"
+
+    # Why the team may work with this person: an allocation opens the record to the whole
+    # team, so it rests on something the data protection officer can review.
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.CASELOAD)
+    recorded_reason = models.ForeignKey(
+        "governance.RecordedReason",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
+
     class Meta:
         ordering: ClassVar = ["-allocated_at"]
         indexes: ClassVar = [

@@ -6,7 +6,7 @@ so the pages and their JSON twins are audited the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
-from upstream.casework.access import Access, access_to_person, may_search, working_relationships
+from upstream.casework.access import (
+    CASEWORK_ROLES,
+    Access,
+    access_to_person,
+    may_search,
+    visible_people,
+    working_relationships,
+)
 from upstream.casework.models import Allocation
 from upstream.casework.search import Query, find_people
 from upstream.casework.story import (
@@ -26,8 +33,20 @@ from upstream.casework.story import (
     person_story,
 )
 from upstream.errors import InputError
+from upstream.flags.models import Override
+from upstream.flags.services import (
+    FlagCard,
+    live_flags,
+    record_flag_view,
+    record_override,
+    within,
+)
 from upstream.governance.audit import Actor, Event, record
+from upstream.governance.models import RecordedReason
+from upstream.governance.pseudonyms import PREFIX as PSEUDONYM
 from upstream.governance.pseudonyms import person_for, pseudonym_for
+from upstream.governance.reasons import record_reason
+from upstream.governance.register import dataset_code_for
 from upstream.people.models import Household, Person, PersonLineage
 
 
@@ -106,28 +125,147 @@ def period_detail(period: Period) -> dict[str, str]:
     }
 
 
+def decide(
+    actor: Actor, user: User, person_id: str, *, action: str, view: str
+) -> tuple[str, Access]:
+    """The one access decision for anything that shows a person's records: pages, downloads,
+    flags, overrides and the API. Returns the real person ID behind the one asked for
+    (analysts ask by pseudonym) and the access granted; refuses (audited) otherwise, before
+    looking the person up, so a refusal never says whether someone exists."""
+    if user.role_enum == Role.ANALYST:
+        real = person_for(person_id) if person_id.upper().startswith(PSEUDONYM) else None
+        if real is None:
+            raise refuse(
+                actor,
+                action,
+                "Analysts open pseudonymised records by pseudonym only.",
+                person=person_id,
+                detail={"view": view},
+            )
+        person_id = real
+    access = access_to_person(user, person_id)
+    if not access.allowed:
+        raise refuse(actor, action, access.message, person=person_id, detail={"view": view})
+    return person_id, access
+
+
 def view_person(
     actor: Actor, user: User, person_id: str, period: Period, *, view: str = "person page"
 ) -> PersonStory:
     """A person's story for this viewer, audited; Denied (audited) without access."""
-    access = access_to_person(user, person_id)
-    if not access.allowed and user.role_enum not in {
-        Role.PRACTITIONER,
-        Role.TEAM_MANAGER,
-        Role.FRONT_DOOR_OFFICER,
-    }:
-        raise refuse(actor, "view-person", access.message, person=person_id, detail={"view": view})
-    person = _person(person_id)
-    if not access.allowed:
-        raise refuse(actor, "view-person", access.message, person=person_id, detail={"view": view})
+    real, access = decide(actor, user, person_id, action="view-person", view=view)
+    try:
+        person = _person(real)
+    except Moved as moved:
+        if access.pseudonymised:  # following the move would show the new real ID
+            raise NotFound(person_id) from None
+        raise moved from None
     story = person_story(person, user, access, period)
-    record(
-        actor,
-        _read_event(
-            "view-person", access, person=person_id, detail={"view": view, **period_detail(period)}
-        ),
+    event = _read_event(
+        "view-person", access, person=real, detail={"view": view, **period_detail(period)}
     )
+    record(actor, replace(event, people_shown=story.people_shown))
     return story
+
+
+@dataclass(frozen=True)
+class FlagsShown:
+    """A person's flags as one viewer may see them; `withheld` counts flags that rest on
+    sources the viewer's purpose does not cover."""
+
+    person_id: str
+    access: Access
+    cards: list[FlagCard]
+    withheld: int
+
+
+def person_flags(
+    actor: Actor,
+    user: User,
+    person_id: str,
+    *,
+    view: str = "flags page",
+    access: Access | None = None,
+) -> FlagsShown:
+    """The why-flagged cards through the same decision as the person page (pass `access` when
+    that page has just decided it). Sources are limited by purpose; evidence about other
+    household members shows only for those the viewer may open; the view is audited with
+    everyone it showed."""
+    if access is None:
+        person_id, access = decide(actor, user, person_id, action="flag_view", view=view)
+    if access.pseudonymised:
+        raise refuse(
+            actor,
+            "flag_view",
+            "Flags are shown to those who work with the person; analysts see cohorts.",
+            person=person_id,
+            detail={"view": view},
+        )
+    cards = live_flags(person_id)
+    shown = _cards_within(user, person_id, access, cards)
+    if cards:
+        purpose = access.purpose.value if access.purpose else ""
+        record_flag_view(actor, person_id, shown, purpose=purpose, view=view)
+    return FlagsShown(person_id, access, shown, len(cards) - len(shown))
+
+
+def _cards_within(
+    user: User, person_id: str, access: Access, cards: list[FlagCard]
+) -> list[FlagCard]:
+    def covered(source: str) -> bool:
+        return dataset_code_for(source, access.sources) is not None
+
+    others = {
+        e["person_id"]
+        for c in cards
+        for need in c.flag.card.get("needs", [])
+        for e in need.get("evidence", [])
+        if e.get("person_id") and e["person_id"] != person_id
+    }
+    visible = visible_people(user, sorted(others))
+    narrowed = (within(c, person_id, covered, visible) for c in cards)
+    return [c for c in narrowed if c is not None]
+
+
+OVERRIDE_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR_OFFICER})
+
+
+def override_flag(
+    actor: Actor, user: User, flag_id: str, person_id: str, kind: str, reason: str
+) -> Override:
+    """Mark a flag as not right for a person: only someone who may see the person's flags now
+    (the same decision as the page), and only a flag the viewer can see for this purpose."""
+    if user.role_enum not in OVERRIDE_ROLES:
+        raise refuse(
+            actor,
+            "flag_override",
+            "Only those who work with people can say a flag is not right for someone.",
+            person=person_id,
+            detail={"flag": flag_id},
+        )
+    real, access = decide(actor, user, person_id, action="flag_override", view="override")
+    card = next((c for c in live_flags(real) if c.flag.flag_id == flag_id), None)
+    if card is None or not _cards_within(user, real, access, [card]):
+        raise NotFound(flag_id)
+    if kind not in dict(Override.KINDS) or not reason.strip():
+        raise InputError("Choose why and give a reason", where="reason")
+    return record_override(actor, card.flag, real, kind, reason.strip()[:2000], user)
+
+
+def record_access_reason(
+    actor: Actor, user: User, person_id: str, purpose: str, reason: str
+) -> RecordedReason:
+    """Break glass: record why you need to see a person's record. Only for roles that work with
+    people (analysts see pseudonyms and the DPO works under subject access without one); the
+    page and the API call this, so they refuse the same roles."""
+    if user.role_enum not in CASEWORK_ROLES:
+        raise refuse(
+            actor,
+            "record-reason",
+            "Your role does not include seeing people's records.",
+            person=person_id,
+        )
+    return record_reason(actor, user, person_id, purpose, reason)
 
 
 def view_household(
@@ -141,38 +279,28 @@ def view_household(
             household=household_id,
         )
     household = Household.objects.filter(household_id=household_id).first()
-    if household is None:
-        if user.role_enum not in {
-            Role.PRACTITIONER,
-            Role.TEAM_MANAGER,
-            Role.FRONT_DOOR_OFFICER,
-            Role.DATA_PROTECTION_OFFICER,
-        }:
-            raise refuse(
-                actor,
-                "view-household",
-                "Your role does not include seeing people's records.",
-                household=household_id,
-            )
-        raise NotFound(household_id)
-    access = household_access(user, household)
+    access = household_access(user, household) if household is not None else None
     if access is None:
+        # The same answer whether or not the household exists: household IDs are built from
+        # addresses, so a different answer would tell anyone who lives where.
         raise refuse(
             actor,
             "view-household",
-            "You do not have a working relationship with anyone in this household.",
+            "You do not have a working relationship with anyone in this household."
+            if user.role_enum in CASEWORK_ROLES
+            else "Your role does not include seeing people's records.",
             household=household_id,
             detail={"view": view},
         )
+    assert household is not None
     story = household_story(household, user, access, period)
-    shown = tuple(sorted({m.person_id for m in story.members}))
     event = _read_event(
         "view-household",
         access,
         household=household_id,
         detail={"view": view, **period_detail(period)},
     )
-    record(actor, Event(**{**event.__dict__, "people_shown": shown}))
+    record(actor, replace(event, people_shown=story.people_shown))
     return story
 
 
@@ -231,29 +359,23 @@ def _search_pseudonym(actor: Actor, query: Query) -> list[Result]:
         )
     person_id = person_for(query.identifier) if query.identifier else None
     person = Person.objects.filter(person_id=person_id).first() if person_id else None
+    # The pseudonym is the result's only key: the real person ID never reaches an analyst.
+    token = pseudonym_for(person.person_id) if person else ""
     results = (
-        [
-            Result(
-                person.person_id,
-                pseudonym_for(person.person_id),
-                "",
-                person.current_postcode.split(" ")[0],
-                "",
-            )
-        ]
-        if person
-        else []
+        [Result(token, token, "", person.current_postcode.split(" ")[0], "")] if person else []
     )
-    _audit_search(actor, query, results)
+    _audit_search(actor, query, results, real_ids=(person.person_id,) if person else ())
     return results
 
 
-def _audit_search(actor: Actor, query: Query, results: list[Result]) -> None:
+def _audit_search(
+    actor: Actor, query: Query, results: list[Result], real_ids: tuple[str, ...] | None = None
+) -> None:
     record(
         actor,
         Event(
             action="search",
-            people_shown=tuple(r.person_id for r in results),
+            people_shown=real_ids if real_ids is not None else tuple(r.person_id for r in results),
             detail={**query.as_detail(), "results": len(results)},
         ),
     )
@@ -263,11 +385,23 @@ def _audit_search(actor: Actor, query: Query, results: list[Result]) -> None:
 
 
 def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) -> Allocation:
+    """Put a person on the manager's team (optionally with a key worker). An allocation opens
+    the record to the whole team, so it needs a basis of its own: the person is already the
+    team's, or the manager recorded why (a reason the data protection officer reviews). A
+    request or referral will be a basis too once the front door records them."""
     if manager.role_enum != Role.TEAM_MANAGER or not manager.team:
         raise refuse(
             actor,
             "allocate",
             "Only a team manager can allocate people to their team.",
+            person=person_id,
+        )
+    access = access_to_person(manager, person_id)
+    if not access.allowed:
+        raise refuse(
+            actor,
+            "allocate",
+            "An allocation needs a basis: record why this person needs your team first.",
             person=person_id,
         )
     if not Person.objects.filter(person_id=person_id).exists():
@@ -282,19 +416,29 @@ def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) 
     ):
         old.ended_at = timezone.now()
         old.save(update_fields=["ended_at"])
+    basis = Allocation.Basis.REASON if access.basis == "reason" else Allocation.Basis.CASELOAD
     allocation = Allocation.objects.create(
         person_id=person_id,
         team=manager.team,
         worker=worker,
         allocated_by=manager,
         allocated_at=timezone.now(),
+        basis=basis,
+        recorded_reason_id=access.reason_id if basis == Allocation.Basis.REASON else None,
     )
     record(
         actor,
         Event(
             action="allocate",
             person=person_id,
-            detail={"team": manager.team, "worker": worker_username},
+            purpose=access.purpose.value if access.purpose else "",
+            reason=access.reason,
+            detail={
+                "team": manager.team,
+                "worker": worker_username,
+                "basis": basis.value,
+                "recorded_reason": access.reason_id,
+            },
         ),
     )
     return allocation

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from upstream.accounts.models import User
 from upstream.casework.access import Access, access_to_person, now_allocations, visible_people
-from upstream.governance.pseudonyms import pseudonym_for
+from upstream.governance.pseudonyms import household_pseudonym_for, pseudonym_for
 from upstream.governance.register import dataset_code_for, dataset_names, withheld_datasets
 from upstream.people.models import (
     CostEntry,
@@ -77,6 +77,7 @@ class Member:
     end_date: date | None
     household_id: str
     visible: bool  # may the viewer open this person's record?
+    real_person_id: str = ""  # for the audit log's people shown; never rendered
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,13 @@ class PersonStory:
     total_cost: Decimal
     withheld: list[str]
     period: Period = field(default_factory=Period)
+
+    @property
+    def people_shown(self) -> tuple[str, ...]:
+        """Everyone this view shows something of (the audit log's people shown)."""
+        return tuple(sorted({self.real_person_id} | {m.real_person_id for m in self.members}))
+
+    real_person_id: str = ""
 
 
 def age_on(born: date | None, today: date) -> int | None:
@@ -145,7 +153,9 @@ def financial_year_of(day: date) -> str:
 
 
 class Namer:
-    """Names people as this viewer may see them: real names, or pseudonyms for analysts."""
+    """Names and keys people and households as this viewer may see them: real names and IDs,
+    or pseudonyms for analysts (household IDs are built from addresses, so they are replaced
+    too)."""
 
     def __init__(self, access: Access) -> None:
         self.pseudonymised = access.pseudonymised
@@ -154,6 +164,12 @@ class Namer:
         if self.pseudonymised:
             return pseudonym_for(person.person_id)
         return f"{person.given_name} {person.family_name}".strip() or person.person_id
+
+    def key(self, person_id: str) -> str:
+        return pseudonym_for(person_id) if self.pseudonymised else person_id
+
+    def household(self, household_id: str) -> str:
+        return household_pseudonym_for(household_id) if self.pseudonymised else household_id
 
 
 def _visible_events(
@@ -183,7 +199,7 @@ def _timeline(events: list[ServiceEvent], namer: Namer) -> list[TimelineEvent]:
         timeline.append(
             TimelineEvent(
                 event_id=e.event_id,
-                person_id=e.person_id,
+                person_id=namer.key(e.person_id),
                 person_name=namer(e.person),
                 date=e.start_date,
                 end_date=e.end_date,
@@ -254,13 +270,14 @@ def _members(household: Household, viewer: User, namer: Namer, today: date) -> l
     visible = visible_people(viewer, [m.person_id for m in rows])
     return [
         Member(
-            person_id=m.person_id,
+            person_id=namer.key(m.person_id),
             name=namer(m.person),
             age=age_on(m.person.date_of_birth, today),
             start_date=m.start_date,
             end_date=m.end_date,
-            household_id=household.household_id,
+            household_id=namer.household(household.household_id),
             visible=m.person_id in visible,
+            real_person_id=m.person_id,
         )
         for m in rows
     ]
@@ -290,7 +307,8 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
     household = membership.household if membership else None
     key_worker, team = _key_worker(person.person_id)
     return PersonStory(
-        person_id=person.person_id,
+        person_id=namer.key(person.person_id),
+        real_person_id=person.person_id,
         name=namer(person),
         age=age_on(person.date_of_birth, today),
         date_of_birth=None if access.pseudonymised else person.date_of_birth,
@@ -302,7 +320,7 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
         if household
         else "",
         postcode=_postcode(person.current_postcode, access),
-        household_id=household.household_id if household else "",
+        household_id=namer.household(household.household_id) if household else "",
         flags=flags_for(all_time, agencies, this_year),
         key_worker="" if access.pseudonymised else key_worker,
         team=team,
@@ -346,6 +364,10 @@ class HouseholdStory:
     access: Access
     period: Period = field(default_factory=Period)
 
+    @property
+    def people_shown(self) -> tuple[str, ...]:
+        return tuple(sorted({m.real_person_id for m in self.members}))
+
 
 def household_access(viewer: User, household: Household) -> Access | None:
     """The viewer may see a household if they may see at least one person who lived there;
@@ -364,18 +386,17 @@ def household_story(
     namer = Namer(access)
     at_address = Household.objects.filter(uprn=household.uprn).order_by("start_date")
     members = [m for h in at_address for m in _members(h, viewer, namer, today)]
-    visible = {
-        m.person_id for m in members if m.visible and m.household_id == household.household_id
-    }
+    here = namer.household(household.household_id)
+    visible = {m.real_person_id for m in members if m.visible and m.household_id == here}
     events = _visible_events(
         ServiceEvent.objects.filter(household=household, person_id__in=visible),
         access.sources,
         period,
     )
     timeline = _timeline(events, namer)
-    hidden = {m.person_id for m in members if m.household_id == household.household_id} - visible
+    hidden = {m.real_person_id for m in members if m.household_id == here} - visible
     return HouseholdStory(
-        household_id=household.household_id,
+        household_id=here,
         address=household.ward
         if access.pseudonymised
         else tidy_address(household.address, household.postcode),

@@ -15,6 +15,10 @@ urlpatterns = [
         views.household_table,
         name="household-table",
     ),
+    # A person's flags are part of their record, so the casework door serves them (at the
+    # flags app's historical addresses).
+    path("flags/person/<str:person_id>/", views.person_flags_page, name="person-flags"),
+    path("flags/flag/<path:flag_id>/override/", views.flag_override_page, name="flag-override"),
     path("caseload/", views.caseload_page, name="caseload"),
     path("caseload.<str:fmt>", views.caseload_page, name="caseload-table"),
     path("caseload/allocate/", views.allocate_page, name="allocate"),

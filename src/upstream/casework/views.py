@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework import forms, services
-from upstream.casework.access import BASIS_LABELS, caseload, may_search
+from upstream.casework.access import BASIS_LABELS, CASEWORK_ROLES, caseload, may_search
 from upstream.casework.charts import cost_chart
 from upstream.casework.exports import FORMATS, table_response
 from upstream.casework.models import Allocation
 from upstream.casework.story import Period, latest_financial_year
 from upstream.casework.tables import household_tables, person_tables, table_rows
 from upstream.errors import InputError
+from upstream.flags.models import Override
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.purposes import purposes_for
-from upstream.governance.reasons import record_reason
-from upstream.governance.register import dataset_code_for, dataset_names
+from upstream.governance.register import dataset_names
 
 
 def _user(request: HttpRequest) -> User:
@@ -37,7 +37,7 @@ def _user(request: HttpRequest) -> User:
 
 def denied_page(request: HttpRequest, denial: services.Denied, **context: Any) -> HttpResponse:
     user = _user(request)
-    offer_reason = bool(denial.person_id) and bool(purposes_for(user.role_enum))
+    offer_reason = bool(denial.person_id) and user.role_enum in CASEWORK_ROLES
     return render(
         request,
         "casework/denied.html",
@@ -99,14 +99,14 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
         raise Http404("No person has this ID") from None
     except services.Denied as denial:
         return denied_page(request, denial)
-    flag_cards, flags_withheld, override_kinds = _flag_cards(request, story)
+    flags = _flags_on_person_page(request, story)
     return render(
         request,
         "casework/person.html",
         {
-            "flag_cards": flag_cards,
-            "flags_withheld": flags_withheld,
-            "override_kinds": override_kinds,
+            "flag_cards": flags.cards if flags else [],
+            "flags_withheld": flags.withheld if flags else 0,
+            "override_kinds": Override.KINDS,
             "person_id": story.person_id,
             "story": story,
             "errors": errors,
@@ -116,27 +116,103 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             "params": request.GET,
             "filtered": story.period != Period(),
         },
+        status=400 if errors else 200,
     )
 
 
-def _flag_cards(request: HttpRequest, story: Any) -> tuple[list[Any], int, Any]:
-    """The published flags' why-flagged cards (the flags app, issue 7), keeping only those whose
-    evidence comes from sources this view's purpose covers (purpose limitation)."""
-    if story.access.pseudonymised or not apps.is_installed("upstream.flags"):
-        return [], 0, ()
-    from upstream.flags.models import Override
-    from upstream.flags.publish import AGENCIES
-    from upstream.flags.services import flags_for_person
+def _flags_on_person_page(request: HttpRequest, story: Any) -> services.FlagsShown | None:
+    """The why-flagged cards under the access the page was just granted (not decided twice)."""
+    if story.access.pseudonymised:
+        return None
+    return services.person_flags(
+        Actor.from_request(request),
+        _user(request),
+        story.real_person_id,
+        view="person page",
+        access=story.access,
+    )
 
-    codes = {label: code for code, label in AGENCIES.items()}
-    cards = flags_for_person(story.person_id, request.user, request)
 
-    def covered(card: Any) -> bool:
-        labels = {e.get("agency", "") for need in card.needs for e in need.get("evidence", [])}
-        return all(dataset_code_for(codes.get(x, x), story.access.sources) for x in labels if x)
+def _flag_json(shown: services.FlagsShown) -> dict[str, Any]:
+    return {
+        "person_id": shown.person_id,
+        "flags_withheld": shown.withheld,
+        "flags": [
+            {
+                "flag_id": c.flag.flag_id,
+                "rule": c.flag.ruleset_id,
+                "version": c.flag.ruleset_version,
+                "label": c.flag.label,
+                "raised_on": c.flag.raised_on,
+                "lapses_on": c.flag.lapses_on,
+                "needs": c.needs,
+                "records_about_others_withheld": c.rows_withheld,
+            }
+            for c in shown.cards
+        ],
+    }
 
-    shown = [c for c in cards if covered(c)]
-    return shown, len(cards) - len(shown), Override.KINDS
+
+def _flags_page(
+    request: HttpRequest, shown: services.FlagsShown, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "flags/person.html",
+        {
+            "person_id": shown.person_id,
+            "flag_cards": shown.cards,
+            "flags_withheld": shown.withheld,
+            "override_kinds": Override.KINDS,
+            **context,
+        },
+        status=status,
+    )
+
+
+@login_required
+def person_flags_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    """A person's why-flagged cards on their own (and as JSON): the person page's decision."""
+    try:
+        shown = services.person_flags(Actor.from_request(request), _user(request), person_id)
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    if request.GET.get("format") == "json":
+        return JsonResponse(_flag_json(shown))
+    return _flags_page(request, shown)
+
+
+@login_required
+@require_POST
+def flag_override_page(request: HttpRequest, flag_id: str) -> HttpResponse:
+    person_id = request.POST.get("person_id", "").strip()[:64]
+    actor = Actor.from_request(request)
+    try:
+        services.override_flag(
+            actor,
+            _user(request),
+            flag_id,
+            person_id,
+            request.POST.get("kind", ""),
+            request.POST.get("reason", ""),
+        )
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    except services.NotFound:
+        raise Http404("This flag does not concern that person.") from None
+    except InputError as error:
+        shown = services.person_flags(actor, _user(request), person_id)
+        return _flags_page(request, shown, status=400, error_flag=flag_id, error=error.message)
+    return redirect(_safe_next(request, reverse("casework:person-flags", args=[person_id])))
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """`next` only when it stays on this site (no open redirect to another host)."""
+    wanted = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and allowed else fallback
 
 
 @login_required
@@ -164,7 +240,7 @@ def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            record_reason(
+            services.record_access_reason(
                 Actor.from_request(request),
                 user,
                 person_id,
@@ -172,9 +248,11 @@ def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
                 request.POST.get("reason", ""),
             )
             return redirect("casework:person", person_id=person_id)
+        except services.Denied as denial:
+            return denied_page(request, denial)
         except InputError as error:
             errors[error.where or "reason"] = error.message
-    if not purposes_for(user.role_enum):
+    if user.role_enum not in CASEWORK_ROLES:
         return denied_page(
             request,
             services.refuse(

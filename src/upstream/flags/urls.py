@@ -5,8 +5,6 @@ from upstream.flags import views
 app_name = "flags"
 urlpatterns = [
     path("cohorts/", views.cohorts, name="cohorts"),
-    path("person/<str:person_id>/", views.person_flags, name="person"),
-    path("flag/<path:flag_id>/override/", views.override, name="override"),
     path("transparency/", views.transparency, name="transparency"),
     path("transparency/kill-switch/", views.kill_switch, name="kill_switch"),
     path("transparency/<str:name>", views.download, name="download"),

@@ -1,6 +1,7 @@
-"""Pages: the cohort report (analysts), a person's flags (practitioners; also a partial the
-casework person page includes), overrides, and the transparency page with downloads and the
-kill switch (data protection officer). Every HTML page has a JSON twin (?format=json)."""
+"""Pages: the cohort report (analysts) and the transparency page with downloads and the kill
+switch (data protection officer). Every HTML page has a JSON twin (?format=json). A person's
+flags and overrides are part of their record, so the casework views serve them through the
+person record's access decision."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.roles import Role
 from upstream.flags import services
-from upstream.flags.models import Flag, IdentifyRun, Override
+from upstream.flags.models import IdentifyRun
 from upstream.identify.rules import load_rulesets
 
 
@@ -67,63 +68,6 @@ def _csv(rows: list[dict[str, Any]], name: str, columns: list[str]) -> HttpRespo
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-@login_required
-def person_flags(request: HttpRequest, person_id: str) -> HttpResponse:
-    _role(request, services.FLAG_ROLES)
-    cards = services.flags_for_person(person_id, request.user, request)
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "person_id": person_id,
-                "flags": [
-                    {
-                        "flag_id": c.flag.flag_id,
-                        "rule": c.flag.ruleset_id,
-                        "version": c.flag.ruleset_version,
-                        "label": c.flag.label,
-                        "raised_on": c.flag.raised_on,
-                        "lapses_on": c.flag.lapses_on,
-                        "card": c.flag.card,
-                    }
-                    for c in cards
-                ],
-            }
-        )
-    return render(
-        request,
-        "flags/person.html",
-        {"person_id": person_id, "flag_cards": cards, "override_kinds": Override.KINDS},
-    )
-
-
-@login_required
-@require_POST
-def override(request: HttpRequest, flag_id: str) -> HttpResponse:
-    _role(request, services.FLAG_ROLES - {Role.DATA_PROTECTION_OFFICER})
-    flag = get_object_or_404(Flag, flag_id=flag_id)
-    person_id = request.POST.get("person_id", "")
-    kind = request.POST.get("kind", "")
-    reason = request.POST.get("reason", "").strip()
-    if not flag.members.filter(person_id=person_id).exists():
-        raise Http404("This flag does not concern that person.")
-    if kind not in dict(Override.KINDS) or not reason:
-        cards = services.flags_for_person(person_id, request.user, request)
-        return render(
-            request,
-            "flags/person.html",
-            {
-                "person_id": person_id,
-                "flag_cards": cards,
-                "override_kinds": Override.KINDS,
-                "error_flag": flag_id,
-                "error": "Choose why and give a reason",
-            },
-            status=400,
-        )
-    services.record_override(flag, person_id, kind, reason, request.user, request)
-    return redirect(request.POST.get("next") or f"/flags/person/{person_id}/")
 
 
 @login_required

@@ -13,15 +13,24 @@ from django.conf import settings
 from upstream.governance.models import Pseudonym
 
 PREFIX = "PS-"
+HOUSEHOLD_PREFIX = "HS-"
+
+
+def _keyed(kind: str, key: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{key}".encode(), hashlib.sha256)
+    return base64.b32encode(digest.digest()).decode()[:10]
 
 
 def pseudonym_for(person: str) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"person:{person}".encode(), hashlib.sha256
-    ).digest()
-    token = PREFIX + base64.b32encode(digest).decode()[:10]
+    token = PREFIX + _keyed("person", person)
     Pseudonym.objects.get_or_create(person=person, defaults={"token": token})
     return token
+
+
+def household_pseudonym_for(household: str) -> str:
+    """A household's pseudonym: household IDs are built from the address (UPRN), so analysts
+    get this instead. One way only: no page opens a household by pseudonym."""
+    return HOUSEHOLD_PREFIX + _keyed("household", household)
 
 
 def person_for(token: str) -> str | None:
