@@ -32,11 +32,10 @@ def test_an_analyst_opens_the_cohort_report(browser: Any, published_live: Path) 
 def test_a_practitioner_reads_a_familys_why_flagged_cards(
     browser: Any, published_live: Path
 ) -> None:
-    from upstream.flags.models import Flag
+    from tests.flags.test_flags import allocated, household_flag_person
 
-    flag = Flag.objects.filter(ruleset_id="supporting-families").first()
-    person_id = flag.members.first().person_id  # type: ignore[union-attr]
-    user = create_user(role=Role.PRACTITIONER)
+    _, person_id = household_flag_person(police=False, others=True)
+    user = allocated(person_id)
     browser.sign_in(user.get_username(), DEFAULT_PASSWORD)
     page = browser.visit(f"/flags/person/{person_id}/")
     assert "Why flagged" in page.inner_text("main")

@@ -79,9 +79,12 @@ def find_people(
     )
     if query.is_empty:
         raise HttpError(422, "Give a name, date of birth, postcode or identifier")
-    results = _story_or_error(
-        lambda: services.search_people(_actor(request), _user(request), query)
-    )
+    try:
+        results = _story_or_error(
+            lambda: services.search_people(_actor(request), _user(request), query)
+        )
+    except InputError as error:
+        raise HttpError(422, error.one_line()) from None
     return [r.__dict__ for r in results]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.http import QueryDict
@@ -51,12 +52,18 @@ def search_query(params: QueryDict) -> tuple[Query, dict[str, str]]:
     return query, errors
 
 
-def financial_year_period(text: str) -> tuple[date | None, date | None]:
-    """'2023/24' → 1 April 2023 to 31 March 2024 (the UK financial year)."""
-    try:
-        start = int(text.split("/")[0])
-    except ValueError:
-        return None, None
+FINANCIAL_YEAR = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
+
+
+def financial_year_period(text: str) -> tuple[date, date]:
+    """'2023/24' (or '2023') → 1 April 2023 to 31 March 2024, the UK financial year; a
+    ValueError saying what to enter for anything else, including years no record can have."""
+    match = FINANCIAL_YEAR.match(text.strip())
+    start = int(match.group(1)) if match else 0
+    if not match or not 1900 <= start <= 2199:
+        raise ValueError("Choose a financial year from the list, for example 2023/24")
+    if match.group(2) and int(match.group(2)) != (start + 1) % 100:
+        raise ValueError("A financial year runs from one year into the next, for example 2023/24")
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
@@ -65,6 +72,9 @@ def period(params: QueryDict) -> tuple[Period, dict[str, str]]:
     start = parse_optional(params.get("from", ""), "from", errors)
     end = parse_optional(params.get("to", ""), "to", errors)
     year = params.get("year", "").strip()
-    if year and 1900 < (financial_year_period(year)[0] or date.min).year < 2200:
-        start, end = financial_year_period(year)
+    if year:
+        try:
+            start, end = financial_year_period(year)
+        except ValueError as error:
+            errors["year"] = str(error)
     return Period(agency=params.get("agency", "").strip()[:40], start=start, end=end), errors

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from upstream.casework.models import SearchKey
+from upstream.errors import InputError
 from upstream.people.models import Person, SourceRecord
 
 MAX_RESULTS = 50
@@ -137,6 +138,16 @@ class Query:
             or self.postcode.strip()
             or self.identifier.strip()
         )
+
+    def check(self) -> None:
+        """A name that yields no name code (`%`, `_`, one letter) would match everyone: say so
+        rather than list 50 arbitrary people."""
+        if self.name.strip() and not name_codes(self.name):
+            raise InputError(
+                "Enter a name of at least two letters, or search by date of birth, postcode "
+                "or identifier",
+                where="name",
+            )
 
     def as_detail(self) -> dict[str, str]:
         return {

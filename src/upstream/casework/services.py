@@ -333,6 +333,7 @@ def search_people(actor: Actor, user: User, query: Query) -> list[Result]:
         )
     if user.role_enum == Role.ANALYST:
         return _search_pseudonym(actor, query)
+    query.check()
     people = find_people(query)
     relationships = working_relationships(user, [p.person_id for p in people])
     results = [

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,6 +73,9 @@ def find_person(request: HttpRequest) -> HttpResponse:
             results = services.search_people(actor, user, query)
     except services.Denied as denial:
         return denied_page(request, denial)
+    except InputError as error:
+        errors[error.where or "name"] = error.message
+        searched = False
     return render(
         request,
         "casework/find.html",
@@ -79,6 +88,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
             "basis_labels": BASIS_LABELS,
             "pseudonymous": user.role_enum == Role.ANALYST,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -220,13 +230,15 @@ def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> 
     if fmt not in FORMATS:
         raise Http404("Unknown format")
     try:
-        story, _ = _person_story(request, person_id, f"{table}.{fmt}")
+        story, errors = _person_story(request, person_id, f"{table}.{fmt}")
     except services.Moved as moved:
         return redirect("casework:person-table", person_id=moved.person_id, table=table, fmt=fmt)
     except services.NotFound:
         raise Http404("No person has this ID") from None
     except services.Denied as denial:
         return denied_page(request, denial)
+    if errors:
+        return HttpResponseBadRequest(" ".join(errors.values()), content_type="text/plain")
     tables = person_tables(story)
     if table not in tables:
         raise Http404("Unknown table")
