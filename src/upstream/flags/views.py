@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.roles import Role
+from upstream.csv_cells import safe_row
 from upstream.flags import services
 from upstream.flags.models import IdentifyRun
 from upstream.identify.rules import load_rulesets
@@ -64,7 +65,7 @@ def _csv(rows: list[dict[str, Any]], name: str, columns: list[str]) -> HttpRespo
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
