@@ -73,6 +73,22 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(_settings.database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many people at once on the SQLite default (issue 10, item 12). Write-ahead logging lets
+    # pages read while one audit write commits, instead of every write waiting for every
+    # reader (https://sqlite.org/wal.html); IMMEDIATE takes the write lock when a transaction
+    # begins, so a transaction that has read never has to upgrade its lock, which SQLite refuses
+    # at once ("database is locked") rather than waiting (https://sqlite.org/lang_transaction.html);
+    # and a writer waits up to 20 s for the lock (Python's default is 5 s), well past the
+    # longest burst of audit writes 20 users without pauses make. synchronous=FULL (SQLite's
+    # default) is kept, so a committed audit entry survives a power cut.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
