@@ -6,15 +6,58 @@ stay in their own folders. Domain errors become one clear line on stderr and exi
 
 from __future__ import annotations
 
-import sys
+import functools
+from collections.abc import Callable
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
 from upstream import __version__
-from upstream.errors import UpstreamError
+from upstream.errors import InputError, UpstreamError, not_utf8, reason
+
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def print_error(line: str) -> None:
+    """What the user sees for any error they can act on: `error: WHERE: WHAT` on stderr."""
+    err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False)
+
+
+class UpstreamCommands(TyperGroup):
+    """The root command: the one place that turns errors into one line and exit code 2.
+
+    Commands raise domain errors (upstream.errors) that name the file and what is wrong. A few
+    failures of the files and folders a user names can still reach here from deep in a library
+    (a folder that cannot be written mid-run, JSON nested past Python's recursion limit); they
+    get one line too, never a traceback.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except UpstreamError as error:
+            print_error(error.one_line())
+        except BrokenPipeError:
+            raise  # output piped to `head`: click exits quietly
+        except (OSError, UnicodeDecodeError, RecursionError) as error:
+            print_error(last_resort_line(error))
+        raise typer.Exit(2)
+
+
+def last_resort_line(error: OSError | UnicodeDecodeError | RecursionError) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return not_utf8(error)
+    if isinstance(error, RecursionError):
+        return "input nested too deeply to read"
+    where = f"{error.filename}: " if error.filename is not None else ""
+    return where + reason(error)
+
 
 app = typer.Typer(
+    cls=UpstreamCommands,
     name="upstream",
     help="Upstream: see need early, help people through one door, invest where prevention pays back.",
     no_args_is_help=True,
@@ -24,7 +67,6 @@ app = typer.Typer(
     # one line, rather than a box that wraps the message across lines.
     rich_markup_mode=None,
 )
-err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -69,12 +111,51 @@ def _register_commands() -> None:
         module.register(app)
 
 
+def _link_needs_imported_extracts() -> None:
+    """`upstream link` before any `upstream ingest` has nothing to link: say so, and leave no
+    empty workspace or run folder behind. (The insight service does not check this itself yet;
+    when `run_link` does, this guard can go.)"""
+    import duckdb
+
+    from upstream.config import load_settings
+    from upstream.insight.workspace import WORKSPACE_FILE, connect, scalar, workspace_dir
+
+    data_dir = load_settings().data_dir
+    workspace = workspace_dir(data_dir) / WORKSPACE_FILE
+    message = "no extracts imported yet; run `upstream ingest` first"
+    if not workspace.is_file():
+        raise InputError(message, where=str(workspace))
+    try:
+        con = connect(data_dir)
+        try:
+            current = scalar(con, "SELECT count(*) FROM extracts WHERE status = 'current'")
+        finally:
+            con.close()
+    except duckdb.Error as error:
+        raise InputError(f"not a usable insight workspace: {error}", where=str(workspace)) from None
+    if not current:
+        raise InputError(message, where=str(workspace))
+
+
+def _check_first(command: str, check: Callable[[], None]) -> None:
+    """Run `check` before the registered command `command` (same options and help)."""
+    for info in app.registered_commands:
+        if info.name == command and info.callback is not None:
+            info.callback = _checked(info.callback, check)
+
+
+def _checked(run: Callable[..., Any], check: Callable[[], None]) -> Callable[..., Any]:
+    @functools.wraps(run)  # keeps the signature, from which typer reads the options
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        check()
+        return run(*args, **kwargs)
+
+    return checked
+
+
 _register_commands()
+_check_first("link", _link_needs_imported_extracts)
 
 
 def main() -> None:
-    try:
-        app(standalone_mode=True)
-    except UpstreamError as error:
-        err_console.print(f"[bold red]error:[/] {error.one_line()}", highlight=False)
-        sys.exit(2)
+    app(standalone_mode=True)  # errors become one line in UpstreamCommands.invoke

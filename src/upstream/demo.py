@@ -106,13 +106,15 @@ def run_pipelines(city_dir: Path, data_dir: Path) -> None:
 
 def pipelines(
     city: Path = typer.Option(
-        Path("var/city"), help="The synthetic city to run the pipelines over."
+        None,
+        help="The synthetic city to run the pipelines over (default: $UPSTREAM_DATA_DIR/city).",
     ),
 ) -> None:
     """Run every pipeline that exists so far over a synthetic city."""
     from upstream.config import load_settings
 
-    run_pipelines(city, load_settings().data_dir)
+    data_dir = load_settings().data_dir
+    run_pipelines(city or data_dir / "city", data_dir)
 
 
 def demo(

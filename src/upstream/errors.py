@@ -2,9 +2,15 @@
 
 The CLI edge turns them into a one-line message and a non-zero exit; the web edge into a page
 or a JSON error. Keep this module free of third-party imports so every layer can use it.
+
+It also reads and makes the files and folders a user names on the command line, because every
+way that can fail (a folder where a file was meant, a file that is not UTF-8, a place that
+cannot be written) must become one of these errors naming the path, never a traceback.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class UpstreamError(Exception):
@@ -25,3 +31,41 @@ class InputError(UpstreamError):
 
 class ConfigurationError(UpstreamError):
     """A setting is missing or unsafe."""
+
+
+def read_user_text(path: Path, *, what: str = "file") -> str:
+    """The text of a UTF-8 file the user named; `what` names it in errors ("case file")."""
+    if path.is_dir():
+        raise InputError(f"is a folder; give a {what}", where=str(path))
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", where=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(not_utf8(error), where=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read the {what}: {reason(error)}", where=str(path)) from None
+
+
+def not_utf8(error: UnicodeDecodeError) -> str:
+    """Which byte on which line is not UTF-8, e.g. "not UTF-8 text: byte 0xe9 on line 3"."""
+    line = error.object.count(b"\n", 0, error.start) + 1
+    byte = error.object[error.start]
+    return f"not UTF-8 text: byte 0x{byte:02x} on line {line}; save the file as UTF-8"
+
+
+def make_user_folder(path: Path, *, what: str = "folder") -> None:
+    """Make (or keep) a folder the user named for output; refuse a file or an unwritable place."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"is a file; give a folder for the {what}", where=str(path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot make the {what} here: {reason(error)}", where=str(path)) from None
+
+
+def reason(error: OSError) -> str:
+    """The operating system's words for an OSError, without the errno and path ("Permission
+    denied"), lower-cased to sit inside a sentence."""
+    words = error.strerror or str(error) or type(error).__name__
+    return words[:1].lower() + words[1:]

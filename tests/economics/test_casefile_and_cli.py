@@ -117,3 +117,89 @@ def test_cli_appraise_runs_programme_and_portfolio(tmp_path):
         )
         assert result.exit_code == 0, result.output
         assert (tmp_path / name / "report.html").exists()
+
+
+def test_appraise_refuses_a_case_file_that_is_not_utf8_naming_the_file_and_line(tmp_path):
+    from tests.test_cli import refused_in_one_line
+
+    case = tmp_path / "case.toml"
+    case.write_bytes(
+        MINIMAL.replace("{attrition}", "0.1").replace('"t"', '"caf\xe9"').encode("latin-1")
+    )
+    assert refused_in_one_line(["appraise", str(case)]) == (
+        f"error: {case}: not UTF-8 text: byte 0xe9 on line 4; save the file as UTF-8"
+    )
+
+
+def test_appraise_refuses_a_folder_as_the_case_file(tmp_path):
+    from tests.test_cli import refused_in_one_line
+
+    assert refused_in_one_line(["appraise", str(tmp_path)]) == (
+        f"error: {tmp_path}: is a folder; give a case file"
+    )
+
+
+def test_appraise_refuses_an_out_that_is_an_existing_file_and_leaves_it_alone(tmp_path):
+    from tests.test_cli import refused_in_one_line
+
+    out = tmp_path / "report.txt"
+    out.write_text("mine")
+    case = str(EXAMPLES / "parenting-programme.toml")
+    assert refused_in_one_line(["appraise", case, "--out", str(out)]) == (
+        f"error: {out}: is a file; give a folder for the report"
+    )
+    assert out.read_text() == "mine"
+
+
+def test_appraise_refuses_an_out_that_cannot_be_made(tmp_path):
+    from tests.test_cli import refused_in_one_line
+
+    case = str(EXAMPLES / "parenting-programme.toml")
+    assert refused_in_one_line(["appraise", case, "--out", "/proc/upstream-report"]) == (
+        "error: /proc/upstream-report: cannot make the report here: no such file or directory"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "line"),
+    [
+        ("--draws", "0", "error: --draws: must be from 1 to 1,000,000, got 0"),
+        ("--draws", "-5", "error: --draws: must be from 1 to 1,000,000, got -5"),
+        ("--draws", "1000001", "error: --draws: must be from 1 to 1,000,000, got 1,000,001"),
+        (
+            "--draws",
+            "100000000000",
+            "error: --draws: must be from 1 to 1,000,000, got 100,000,000,000",
+        ),
+        ("--seed", "-1", "error: --seed: must be from 0 to 2,147,483,648, got -1"),
+    ],
+)
+def test_appraise_caps_draws_at_a_million_and_refuses_none_or_a_negative_seed(
+    tmp_path, option, value, line
+):
+    from tests.test_cli import refused_in_one_line
+
+    case = str(EXAMPLES / "parenting-programme.toml")
+    out = str(tmp_path / "report")
+    assert refused_in_one_line(["appraise", case, "--out", out, option, value]) == line
+
+
+def test_a_case_file_draws_setting_has_the_same_cap_as_the_option(tmp_path):
+    text = MINIMAL.replace("{attrition}", "0.1").replace("draws = 200", "draws = 1000001")
+    with pytest.raises(InputError) as error:
+        read_case(write(tmp_path, text))
+    assert str(error.value) == (
+        "case.toml: case.draws: must be between 1 and 1,000,000, got 1,000,001"
+    )
+
+
+def test_an_overrides_file_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "local.csv").write_bytes("code,value\nSS1.2,caf\xe9\n".encode("latin-1"))
+    text = MINIMAL.replace("{attrition}", "0.1").replace(
+        'title = "t"', 'title = "t"\noverrides_file = "local.csv"'
+    )
+    with pytest.raises(InputError) as error:
+        read_case(write(tmp_path, text))
+    assert str(error.value) == (
+        f"{tmp_path / 'local.csv'}: not UTF-8 text: byte 0xe9 on line 2; save the file as UTF-8"
+    )

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from tests.test_cli import refused_in_one_line
 from upstream.cli import app
 from upstream.synth.extracts.contracts import CONTRACTS, render_markdown
 
@@ -66,24 +67,39 @@ def test_data_contracts_document_is_up_to_date() -> None:
 )
 def test_bad_arguments_get_a_clear_error_and_non_zero_exit(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["synth", *args])
-    assert result.exit_code != 0
-    assert message in (result.output + str(result.exception))
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 def test_out_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("x")
-    result = CliRunner().invoke(app, ["synth", "--people", "1000", "--out", str(target)])
-    assert result.exit_code != 0
-    assert "is a file" in str(result.exception)
+    line = refused_in_one_line(["synth", "--people", "1000", "--out", str(target)])
+    assert line == f"error: {target}: is a file; give a directory for the city"
 
 
 def test_non_empty_directory_not_made_by_synth_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    result = CliRunner().invoke(app, ["synth", "--people", "1000", "--out", str(tmp_path)])
-    assert result.exit_code != 0
-    assert "not made by" in str(result.exception)
+    line = refused_in_one_line(["synth", "--people", "1000", "--out", str(tmp_path)])
+    assert "not made by" in line
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line_naming_it() -> None:
+    line = refused_in_one_line(["synth", "--people", "1000", "--out", "/proc/upstream-city"])
+    assert line == (
+        "error: /proc/upstream-city: cannot make the city here: no such file or directory"
+    )
+
+
+def test_synth_without_out_writes_the_city_under_the_data_dir_as_ingest_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["synth", "--people", "1000", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "city" / "manifest.json").is_file()
+    assert (tmp_path / "city" / "extracts").is_dir()
 
 
 def test_the_cli_writes_a_city(tmp_path: Path) -> None:

@@ -54,11 +54,13 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(key, f"must be a number, got {value!r}")
         if lo is not None and hi is not None and not lo <= value <= hi:
-            raise self.fail(key, f"must be between {lo:g} and {hi:g}, got {value:g}")
+            raise self.fail(
+                key, f"must be between {_shown(lo)} and {_shown(hi)}, got {_shown(value)}"
+            )
         if lo is not None and value < lo:
-            raise self.fail(key, f"must be at least {lo:g}, got {value:g}")
+            raise self.fail(key, f"must be at least {_shown(lo)}, got {_shown(value)}")
         if hi is not None and value > hi:
-            raise self.fail(key, f"must be at most {hi:g}, got {value:g}")
+            raise self.fail(key, f"must be at most {_shown(hi)}, got {_shown(value)}")
         return float(value)
 
     def share(self, key: str, default: Any = _MISSING) -> float:
@@ -127,3 +129,10 @@ class Fields:
         u.check(self.where(key))
         sink[path] = u
         return u.central
+
+
+def _shown(number: float) -> str:
+    """1,000,001 rather than 1e+06 (which hides the value that was wrong); 0.25 as it is."""
+    if float(number).is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:g}"

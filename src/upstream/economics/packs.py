@@ -7,6 +7,7 @@ it applies, and licence. `MANIFEST` records the version of each pack; reports pr
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from functools import cache
 from importlib import resources
@@ -15,7 +16,7 @@ from typing import Any
 
 from upstream.economics.discounting import Deflator, DiscountSchedule, OptimismBias, RateBand
 from upstream.economics.unitcosts import UnitCost, UnitCostLibrary
-from upstream.errors import InputError
+from upstream.errors import InputError, read_user_text
 
 MANIFEST = {
     "unit_costs": "unit_costs_gmca_v1.4.csv (GMCA Unit Cost Database v1.4)",
@@ -84,7 +85,8 @@ def read_overrides_csv(path: Path) -> list[UnitCost]:
     """A local overrides CSV has the pack's columns (code, value, price_year, paying_agency, source…)."""
     if not path.exists():
         raise InputError("overrides file not found", where=str(path))
-    return [unit_cost_from_row(r, f"{path.name} row {i}") for i, r in enumerate(read_rows(path), 2)]
+    rows = csv.DictReader(io.StringIO(read_user_text(path, what="overrides file"), newline=""))
+    return [unit_cost_from_row(r, f"{path.name} row {i}") for i, r in enumerate(rows, 2)]
 
 
 @cache

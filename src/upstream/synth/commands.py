@@ -18,15 +18,22 @@ def synth(
     ),
     seed: int = typer.Option(42, "--seed", help="Random seed: same seed and size, same bytes."),
     out: Path = typer.Option(
-        Path("var/city"), "--out", help="Directory for the city (replaced if made by synth)."
+        None,
+        "--out",
+        help="Directory for the city, replaced if made by synth (default: $UPSTREAM_DATA_DIR/city).",
     ),
 ) -> None:
     """Generate the synthetic city: truth tables, agency extracts and a manifest."""
+    from upstream.config import load_settings
+    from upstream.errors import make_user_folder
     from upstream.synth.city import STAGES, check_arguments, generate_city
     from upstream.synth.writer import check_out_dir
 
+    out = out or load_settings().data_dir / "city"
     check_arguments(people, seed)
-    check_out_dir(out)  # before the progress bar, so a bad folder is one clean line
+    # Before the progress bar, so a bad or unwritable folder is one clean line.
+    check_out_dir(out)
+    make_user_folder(out, what="city")
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from upstream.errors import InputError
+from upstream.errors import InputError, make_user_folder
 from upstream.synth.extracts.contracts import Contract
 
 MANIFEST = "manifest.json"
@@ -41,7 +41,7 @@ def prepare_out_dir(out: Path) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
-    out.mkdir(parents=True, exist_ok=True)
+    make_user_folder(out, what="city")
     (out / MARKER).write_text("made by upstream synth\n", encoding="utf-8")
     (out / "truth").mkdir(parents=True, exist_ok=True)
     (out / "extracts").mkdir(parents=True, exist_ok=True)
