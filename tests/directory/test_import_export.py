@@ -112,3 +112,38 @@ def test_an_export_imports_into_another_directory_unchanged() -> None:
     report = import_document(exported, source="another council")
     assert len(report.created) == len(exported)
     assert export_services() == exported
+
+
+JAVASCRIPT = "javascript:alert(document.cookie)"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (["url"], JAVASCRIPT),
+        (["url"], " JavaScript:alert(1)"),
+        (["url"], "data:text/html,<script>alert(1)</script>"),
+        (["url"], "vbscript:msgbox(1)"),
+        (["url"], "ftp://example.com/leaflet.pdf"),
+        (["organization", "website"], JAVASCRIPT),
+        (["organization", "logo"], JAVASCRIPT),
+        (["schedules", 0, "schedule_link"], JAVASCRIPT),
+        (["service_at_locations", 0, "location", "accessibility", 0, "url"], JAVASCRIPT),
+        (["attributes", 0, "taxonomy_term", "term_uri"], JAVASCRIPT),
+    ],
+)
+def test_a_link_the_editors_form_would_refuse_is_refused_by_the_import_with_its_path(
+    path: list[str | int], value: str
+) -> None:
+    document = official_example("service_full.json")
+    record = document
+    for part in path[:-1]:
+        record = record[part]
+    record[path[-1]] = value
+    with pytest.raises(validation.OrukValidationError) as error:
+        import_document(document, source="feed", where="feed.json")
+    where = validation.json_path(path)
+    assert (where, f"{value!r} is not a web address starting http:// or https://") in (
+        error.value.problems
+    )
+    assert not Service.objects.exists()

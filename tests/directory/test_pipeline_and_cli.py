@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.directory.factories import official_example
+from tests.test_cli import refused_in_one_line
 from upstream.cli import app
 from upstream.directory import validation
 from upstream.directory.models import Service
@@ -63,7 +64,92 @@ def test_import_then_export_on_the_command_line(tmp_path: Path) -> None:
 def test_an_invalid_file_is_rejected_with_the_path_and_reason(tmp_path: Path) -> None:
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps({"id": "nope", "name": "X", "status": "active"}))
-    result = CliRunner().invoke(app, ["directory", "import", str(feed)])
-    assert isinstance(result.exception, validation.OrukValidationError)
-    assert "$.id: 'nope' is not a 'uuid'" in result.exception.one_line()
+    line = refused_in_one_line(["directory", "import", str(feed)])
+    assert line.startswith(f"error: {feed}: not valid Open Referral UK: ")
+    assert "$.id: 'nope' is not a 'uuid'" in line
     assert not Service.objects.exists()
+
+
+def test_the_import_command_refuses_a_javascript_website_in_one_line_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    document = official_example("service_full.json")
+    document["url"] = "javascript:alert(document.cookie)"
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(document))
+    assert refused_in_one_line(["directory", "import", str(feed)]) == (
+        f"error: {feed}: not valid Open Referral UK: $.url: "
+        "'javascript:alert(document.cookie)' is not a web address starting http:// or https://"
+    )
+    assert not Service.objects.exists()
+
+
+@pytest.mark.core
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://example.org",
+        "http://example.org/advice?day=SA#times",
+        "https://age.upstream.example/debt-advice",
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "mailto:help@example.org",
+        "tel:+441234567890",
+        "ftp://example.org/leaflet.pdf",
+        "https://exa mple.org",
+    ],
+)
+def test_the_import_and_the_editors_form_apply_one_rule_to_web_addresses(address: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from upstream.directory.forms import ServiceForm
+    from upstream.directory.links import web_address_problem
+
+    try:
+        ServiceForm.base_fields["url"].clean(address)
+        form_accepts = True
+    except ValidationError:
+        form_accepts = False
+    assert form_accepts == (web_address_problem(address) is None)
+    assert form_accepts == (address.startswith(("http://", "https://")) and " " not in address)
+
+
+@pytest.mark.core
+def test_the_import_command_refuses_a_file_that_is_not_utf8_naming_the_file_and_line(
+    tmp_path: Path,
+) -> None:
+    feed = tmp_path / "latin1.json"
+    feed.write_bytes('{"name": "Caf\xe9 for carers"}'.encode("latin-1"))
+    assert refused_in_one_line(["directory", "import", str(feed)]) == (
+        f"error: {feed}: not UTF-8 text: byte 0xe9 on line 1; save the file as UTF-8"
+    )
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("depth", [101, 990, 100_000])
+def test_the_import_command_refuses_json_nested_too_deeply_in_one_line(
+    tmp_path: Path, depth: int
+) -> None:
+    feed = tmp_path / "deep.json"
+    feed.write_text("[" * depth + "]" * depth)
+    assert refused_in_one_line(["directory", "import", str(feed)]) == (
+        f"error: {feed}: nested more than 100 levels deep; not an Open Referral UK document"
+    )
+
+
+@pytest.mark.core
+def test_the_import_command_refuses_a_folder_in_one_line(tmp_path: Path) -> None:
+    assert refused_in_one_line(["directory", "import", str(tmp_path)]) == (
+        f"error: {tmp_path}: is a folder; give a JSON file"
+    )
+
+
+def test_load_synthetic_without_city_looks_under_the_data_dir_as_ingest_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(tmp_path))
+    assert refused_in_one_line(["directory", "load-synthetic"]) == (
+        f"error: {tmp_path / 'city'}: no synthetic city here (no manifest.json)"
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
-from upstream.errors import InputError
+from upstream.errors import InputError, read_user_text
 
 console = Console()
 directory_app = typer.Typer(
@@ -32,10 +33,7 @@ def import_feed(
     """Import an ORUK v3 JSON file; checked against the schemas first, idempotent."""
     if not file.exists():
         raise InputError("no such file", where=str(file))
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise InputError(f"not JSON: {error.msg} at line {error.lineno}", where=str(file)) from None
+    document = _read_json(file)
     _django()
     from upstream.directory.importer import import_document
     from upstream.directory.terms import ensure_taxonomy
@@ -44,6 +42,41 @@ def import_feed(
     report = import_document(document, source=source or file.name, where=str(file))
     for line in report.lines():
         console.print(line, highlight=False)
+
+
+# Open Referral UK documents are about eight levels deep (page, service, location, address…);
+# far deeper is not a feed, and Python's parser and validator recurse once per level.
+MAX_DEPTH = 100
+
+
+def _read_json(file: Path) -> Any:
+    text = read_user_text(file, what="JSON file")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not JSON: {error.msg} at line {error.lineno}", where=str(file)) from None
+    except RecursionError:
+        raise _too_deep(file) from None
+    if _depth(document) > MAX_DEPTH:
+        raise _too_deep(file)
+    return document
+
+
+def _too_deep(file: Path) -> InputError:
+    message = f"nested more than {MAX_DEPTH} levels deep; not an Open Referral UK document"
+    return InputError(message, where=str(file))
+
+
+def _depth(document: Any) -> int:
+    """How many arrays and objects deep a JSON document goes (without recursing)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 @directory_app.command("export")
@@ -64,13 +97,17 @@ def export_feed(
 
 @directory_app.command("load-synthetic")
 def load_synthetic(
-    city: Path = typer.Option(Path("var/city"), help="The synthetic city whose wards to use."),
+    city: Path = typer.Option(
+        None,
+        help="The synthetic city whose wards to use (default: $UPSTREAM_DATA_DIR/city).",
+    ),
 ) -> None:
     """Load the synthetic directory for a synthetic city (what `upstream demo` does)."""
     from upstream.config import load_settings
     from upstream.directory.pipeline import load_for_city
 
-    load_for_city(city, load_settings().data_dir)
+    data_dir = load_settings().data_dir
+    load_for_city(city or data_dir / "city", data_dir)
 
 
 def register(app: typer.Typer) -> None:

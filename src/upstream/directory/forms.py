@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from upstream.directory import postcodes
+from upstream.directory import links, postcodes
 from upstream.directory.models import STATUSES, Organization
 from upstream.directory.schedules import DAYS
 from upstream.directory.synthetic import LANGUAGES
@@ -74,6 +74,12 @@ class SearchForm(forms.Form):
         return code
 
 
+class WebAddressField(forms.URLField):
+    """A website address, by the rule the directory import applies too (links.py)."""
+
+    default_validators = [links.validate_web_address]  # noqa: RUF012 (Django's own attribute)
+
+
 class ServiceForm(forms.Form):
     """The editor's form for one service: what, who for, when, where, and the review."""
 
@@ -123,7 +129,7 @@ class ServiceForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org"
         },
     )
-    url = forms.URLField(
+    url = WebAddressField(
         required=False,
         assume_scheme="https",
         error_messages={

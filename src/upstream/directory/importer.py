@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from upstream.directory import validation
+from upstream.directory import links, validation
 from upstream.directory.history import Changer, delete, refresh_search_text, upsert
 from upstream.directory.models import (
     Accessibility,
@@ -92,9 +92,8 @@ def check_document(document: Any, *, where: str) -> list[Any]:
     problems: list[tuple[str, str]] = []
     for index, service in enumerate(services):
         at = service_path(prefix, index)
-        problems += [
-            (at + path[1:], reason) for path, reason in validation.problems_in(service, "service")
-        ]
+        found = validation.problems_in(service, "service") + links.problems_in(service)
+        problems += [(at + path[1:], reason) for path, reason in found]
     if problems:
         raise validation.OrukValidationError(problems, where=where)
     return services

@@ -93,7 +93,16 @@ def check(document: Any, kind: str, *, where: str | None = None) -> None:
 
 def _problems(errors: Iterable[ValidationError]) -> list[tuple[str, str]]:
     found = sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
-    return [(json_path(e.absolute_path), e.message) for e in found]
+    return [(json_path(e.absolute_path), _short(e.message)) for e in found]
+
+
+def _short(reason: str, limit: int = 200) -> str:
+    """jsonschema quotes the offending value whole ("[[[…]]] is not of type 'object'"): keep
+    the start and the end, which say what it was and what was wanted."""
+    if len(reason) <= limit:
+        return reason
+    half = (limit - 1) // 2
+    return f"{reason[:half]}…{reason[-half:]}"
 
 
 def json_path(parts: Iterable[Any]) -> str:
