@@ -203,3 +203,14 @@ def test_an_overrides_file_that_is_not_utf8_is_named(tmp_path):
     assert str(error.value) == (
         f"{tmp_path / 'local.csv'}: not UTF-8 text: byte 0xe9 on line 2; save the file as UTF-8"
     )
+
+
+def test_a_portfolio_that_names_itself_as_an_option_is_one_line_naming_the_field(tmp_path):
+    from tests.test_cli import refused_in_one_line
+
+    text = (EXAMPLES / "youth-portfolio.toml").read_text(encoding="utf-8")
+    portfolio = tmp_path / "self.toml"
+    portfolio.write_text(text.replace('case = "parenting-programme.toml"', 'case = "self.toml"'))
+    assert refused_in_one_line(["appraise", str(portfolio), "--out", str(tmp_path / "out")]) == (
+        "error: self.toml: portfolio.option[0].case: self.toml must be an intervention case file"
+    )

@@ -438,6 +438,8 @@ def read_portfolio(f: Fields, case: Case) -> None:
     for o in f.tables("option"):
         o.only(("case", "scales", "group"))
         target = case.path.parent / o.text("case")
+        if _declared_kind(target) not in (None, "intervention"):
+            raise o.fail("case", f"{target.name} must be an intervention case file")
         try:
             sub = read_case(target)
         except InputError as error:
@@ -447,3 +449,13 @@ def read_portfolio(f: Fields, case: Case) -> None:
         case.options.append(
             PortfolioOptionSpec(sub, o.numbers("scales", [1.0]), o.text("group", ""))
         )
+
+
+def _declared_kind(path: Path) -> object:
+    """The `kind` a case file declares, read without following its options: a portfolio that
+    names itself (or another portfolio) would otherwise be read again and again without end."""
+    try:
+        declared = tomllib.loads(read_user_text(path)).get("case")
+    except (InputError, tomllib.TOMLDecodeError):
+        return None  # read_case reports it, naming the file
+    return declared.get("kind") if isinstance(declared, dict) else None
