@@ -136,3 +136,24 @@ def test_a_file_problem_deep_in_a_command_is_one_line_not_a_traceback_fault_inje
     case = Path(commands.__file__).parents[3] / "examples" / "cases" / "parenting-programme.toml"
     line = refused_in_one_line(["appraise", str(case), "--out", str(tmp_path), "--draws", "10"])
     assert line == f"error: {tmp_path / 'report.html'}: permission denied"
+
+
+def test_an_error_message_that_spans_lines_is_printed_on_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from upstream.cli import print_error
+
+    print_error("workspace.duckdb: Parser Error: syntax error\n\nLINE 1: CREATE [bold]x[/bold]\n")
+    assert capsys.readouterr().err == (
+        "error: workspace.duckdb: Parser Error: syntax error LINE 1: CREATE [bold]x[/bold]\n"
+    )
+
+
+def test_a_workspace_that_is_not_a_database_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPSTREAM_DATA_DIR", str(tmp_path))
+    (tmp_path / "insight").mkdir()
+    (tmp_path / "insight" / "workspace.duckdb").write_text("not a database\n")
+    line = refused_in_one_line(["link"])
+    assert line.startswith(f"error: {tmp_path / 'insight' / 'workspace.duckdb'}: not a usable")

@@ -22,8 +22,10 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 
 def print_error(line: str) -> None:
-    """What the user sees for any error they can act on: `error: WHERE: WHAT` on stderr."""
-    err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False)
+    """What the user sees for any error they can act on: `error: WHERE: WHAT` on stderr, on
+    one line even when a library's message spans several."""
+    one_line = " ".join(part.strip() for part in line.splitlines() if part.strip())
+    err_console.print(f"[bold red]error:[/] {escape(one_line)}", highlight=False)
 
 
 class UpstreamCommands(TyperGroup):
