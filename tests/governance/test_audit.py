@@ -29,15 +29,30 @@ def raw(sql: str, params: list[object] | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
-def without_trigger(sql: str, params: list[object] | None = None) -> None:
-    """What someone with database access could do: switch the trigger off, then edit rows."""
+AUDIT_TABLES = ("governance_auditentry", "governance_auditchainhead")
+
+
+def without_triggers(sql: str, params: list[object] | None = None) -> None:
+    """What someone who owns the database could do: switch the triggers off, edit rows, and
+    switch them on again."""
     if connection.vendor == "postgresql":
-        raw("ALTER TABLE governance_auditentry DISABLE TRIGGER governance_audit_append_only")
+        for table in AUDIT_TABLES:
+            raw(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         raw(sql, params)
-        raw("ALTER TABLE governance_auditentry ENABLE TRIGGER governance_audit_append_only")
-    else:
-        raw("DROP TRIGGER governance_audit_append_only")
-        raw(sql, params)
+        for table in AUDIT_TABLES:
+            raw(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
+            list(AUDIT_TABLES),
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute(sql, params or [])
+        for _, trigger in triggers:
+            cursor.execute(trigger)
 
 
 def test_each_entry_hash_covers_the_previous_hash_so_the_chain_verifies() -> None:
@@ -67,16 +82,27 @@ def test_the_database_refuses_an_update_by_sql() -> None:
         raw("UPDATE governance_auditentry SET reason = 'x' WHERE sequence = 1")
 
 
-@pytest.mark.postgres
-def test_postgres_refuses_a_delete_by_sql() -> None:
-    write_entries(1)
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM governance_auditentry WHERE sequence = 1",
+        "DELETE FROM governance_auditentry",
+        "DELETE FROM governance_auditchainhead",
+        "UPDATE governance_auditchainhead SET sequence = 0",
+    ],
+)
+def test_the_database_refuses_deleting_entries_or_the_head_or_moving_the_head_back(
+    sql: str,
+) -> None:
+    write_entries(2)
     with pytest.raises(DatabaseError), transaction.atomic():
-        raw("DELETE FROM governance_auditentry WHERE sequence = 1")
+        raw(sql)
+    assert AuditEntry.objects.count() == 2 and verify().ok
 
 
 def test_an_entry_edited_with_raw_sql_breaks_the_chain_at_that_entry() -> None:
     write_entries()
-    without_trigger("UPDATE governance_auditentry SET actor = 'someone-else' WHERE sequence = 2")
+    without_triggers("UPDATE governance_auditentry SET actor = 'someone-else' WHERE sequence = 2")
     result = verify()
     assert not result.ok
     assert result.broken_at == 2
@@ -85,14 +111,14 @@ def test_an_entry_edited_with_raw_sql_breaks_the_chain_at_that_entry() -> None:
 
 def test_an_entry_deleted_from_the_middle_is_found() -> None:
     write_entries()
-    without_trigger("DELETE FROM governance_auditentry WHERE sequence = 3")
+    without_triggers("DELETE FROM governance_auditentry WHERE sequence = 3")
     result = verify()
     assert (result.broken_at, result.problem) == (3, "entry 3 is missing (the next entry is 4)")
 
 
 def test_entries_cut_from_the_end_are_found_by_the_chain_head() -> None:
     write_entries()
-    without_trigger("DELETE FROM governance_auditentry WHERE sequence = 4")
+    without_triggers("DELETE FROM governance_auditentry WHERE sequence = 4")
     result = verify()
     assert result.broken_at == 4
     assert "removed from the end" in result.problem
@@ -105,7 +131,7 @@ def test_a_rewritten_entry_with_a_recomputed_hash_still_breaks_the_next_link() -
     entry = AuditEntry.objects.get(sequence=2)
     entry.reason = "rewritten"
     forged = entry_hash(entry)
-    without_trigger(
+    without_triggers(
         "UPDATE governance_auditentry SET reason = 'rewritten', hash = %s WHERE sequence = 2",
         [forged],
     )
@@ -123,7 +149,7 @@ def test_upstream_audit_verify_exits_non_zero_naming_the_first_broken_entry() ->
     intact = runner.invoke(app, ["audit", "verify"])
     assert intact.exit_code == 0, intact.output
     assert "Audit log intact: 4 entries" in intact.output
-    without_trigger("UPDATE governance_auditentry SET reason = 'edited' WHERE sequence = 2")
+    without_triggers("UPDATE governance_auditentry SET reason = 'edited' WHERE sequence = 2")
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert "broken at entry 2" in broken.output

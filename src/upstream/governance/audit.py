@@ -5,6 +5,10 @@ Each entry's hash is SHA-256 over the previous entry's hash and the entry's cano
 (sorted-key JSON of every field but the hash), so changing, removing or reordering any entry
 breaks the chain from that point; the chain head (last sequence and hash) finds entries cut
 from the end. Appends lock the head row, so concurrent requests never fork the chain.
+
+What the chain cannot find on its own is someone who cuts entries from the end and moves the
+head back with them: only a head anchored outside the database finds that (`verify(anchor)`,
+`upstream audit checkpoint`; see docs/access-and-audit.md).
 """
 
 from __future__ import annotations
@@ -16,13 +20,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from upstream.errors import UpstreamError
+from upstream.governance.checkpoints import Anchor
 from upstream.governance.models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
+HEAD_MISSING = (
+    "the chain head is missing while entries exist (removed, perhaps with entries from the end)"
+)
 HASHED_FIELDS = (
     "sequence",
     "at",
@@ -39,6 +48,13 @@ HASHED_FIELDS = (
     "ip_address",
     "detail",
 )
+
+
+class AuditUnavailableError(UpstreamError):
+    """The audit log cannot take an entry, so nothing that must be audited can happen."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message}; run `upstream audit verify`", where="audit log")
 
 
 @dataclass(frozen=True)
@@ -110,10 +126,13 @@ def _locked_head() -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(LOCK_HEAD)
         row = cursor.fetchone()
-    if row is None:
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": GENESIS})
-        return _locked_head()
-    return int(row[0]), str(row[1])
+    if row is not None:
+        return int(row[0]), str(row[1])
+    if AuditEntry.objects.exists():
+        # Never start the chain again over old entries: that would hide what removed the head.
+        raise AuditUnavailableError(HEAD_MISSING)
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": GENESIS})
+    return _locked_head()
 
 
 def _text(value: str) -> str:
@@ -150,6 +169,16 @@ def record(actor: Actor, event: Event) -> AuditEntry:
         event.people_shown,
         event.detail,
     )
+    try:
+        return _append(actor, event)
+    except IntegrityError as error:
+        # The head names an entry that already exists: the head was moved back.
+        raise AuditUnavailableError(
+            f"the chain head does not follow the entries ({error})"
+        ) from None
+
+
+def _append(actor: Actor, event: Event) -> AuditEntry:
     with transaction.atomic():
         head_sequence, head_hash = _locked_head()
         entry = AuditEntry(
@@ -209,23 +238,72 @@ def _first_problem(entry: AuditEntry, expected: int, previous: str) -> str:
     return ""
 
 
-def verify() -> Verification:
-    """Walk the chain from the first entry; report the first broken link."""
+def verify(anchor: Anchor | None = None) -> Verification:
+    """Walk the chain from the first entry; report the first broken link, a head that does not
+    match the last entry, and (given an anchor written down outside the database) a chain that
+    no longer reaches the anchored entry."""
+    chain = _walk()
+    if not chain.ok:
+        return chain
+    broken = _head_problem(chain) or (_anchor_problem(chain, anchor) if anchor else None)
+    if broken:
+        return Verification(chain.checked, chain.head_hash, broken_at=broken[0], problem=broken[1])
+    return chain
+
+
+def _walk() -> Verification:
     previous, expected = GENESIS, 1
     for entry in _entries():
         problem = _first_problem(entry, expected, previous)
         if problem:
             return Verification(expected - 1, previous, broken_at=expected, problem=problem)
         previous, expected = entry.hash, expected + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and (head.sequence, head.hash) != (expected - 1, previous):
-        return Verification(
-            expected - 1,
-            previous,
-            broken_at=expected,
-            problem=f"the chain should end at entry {head.sequence} but ends at entry {expected - 1} (entries removed from the end)",
-        )
     return Verification(expected - 1, previous)
+
+
+Broken = tuple[int, str]  # where the chain breaks, and how
+
+
+def _head_problem(chain: Verification) -> Broken | None:
+    last = chain.checked
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        return (last + 1, HEAD_MISSING) if last else None
+    if head.sequence > last:
+        return (
+            last + 1,
+            f"the chain should end at entry {head.sequence} but ends at entry {last} (entries removed from the end)",
+        )
+    if (head.sequence, head.hash) != (last, chain.head_hash):
+        return (
+            head.sequence + 1,
+            f"the chain head names entry {head.sequence} but the chain goes on to entry {last} (the head was changed)",
+        )
+    return None
+
+
+def _anchor_problem(chain: Verification, anchor: Anchor) -> Broken | None:
+    last, written = chain.checked, f" (written down {anchor.at})" if anchor.at else ""
+    if anchor.sequence is None:  # a bare hash, as an earlier `verify` printed it
+        if anchor.hash == chain.head_hash or AuditEntry.objects.filter(hash=anchor.hash).exists():
+            return None
+        return (
+            last + 1,
+            f"no entry has the anchored head hash {anchor.hash}{written}: entries were removed from the end or the chain was rewritten",
+        )
+    if anchor.sequence > last:
+        return (
+            last + 1,
+            f"the chain ends at entry {last} but entry {anchor.sequence} was anchored{written} (entries removed from the end)",
+        )
+    entries = AuditEntry.objects.filter(sequence=anchor.sequence)
+    found = entries.values_list("hash", flat=True).first() if anchor.sequence else GENESIS
+    if found != anchor.hash:
+        return (
+            anchor.sequence,
+            f"entry {anchor.sequence} is not the entry anchored{written}: the chain was rewritten",
+        )
+    return None
 
 
 def when(value: datetime | None) -> str:

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "upstream.governance.throttle.sign_in_throttle",
+    "upstream.governance.middleware.AuditUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upstream.web.middleware.security_headers",
@@ -137,9 +138,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Sign-in throttling (governance/throttle.py): this many failures for one username from one
-# address within the window lock that pair out for the window.
+# Sign-in throttling (governance/throttle.py, which gives the OWASP sources for each value;
+# docs/settings.md). Within the window: this many failures for one username from one address
+# lock that pair; this many from one address, whatever the usernames, lock the address; and
+# while this many fail across the whole service, an address that has failed at all is refused.
 LOGIN_THROTTLE_FAILURES = 5
+LOGIN_THROTTLE_ADDRESS_FAILURES = 20
+LOGIN_THROTTLE_GLOBAL_FAILURES = 100
 LOGIN_THROTTLE_MINUTES = 15
 
 UPSTREAM = _settings
