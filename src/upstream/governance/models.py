@@ -1,10 +1,10 @@
 """Governance records: the dataset register, the audit log, recorded reasons for access, and
 failed sign-ins.
 
-The audit log is append-only: entries cannot be changed or deleted through the ORM (and, by a
-database trigger, not through SQL on PostgreSQL either), and each entry's hash covers the
-previous entry's hash and its own canonical content, so a changed, removed or reordered entry
-is found by `upstream audit verify`.
+The audit log is append-only: entries cannot be changed or deleted through the ORM, nor (by
+database triggers, on SQLite and PostgreSQL) through SQL, and the chain head can be neither
+deleted nor moved back. Each entry's hash covers the previous entry's hash and its own canonical
+content, so a changed, removed or reordered entry is found by `upstream audit verify`.
 """
 
 from __future__ import annotations
@@ -144,14 +144,18 @@ class RecordedReason(models.Model):
 
 
 class SignInFailure(models.Model):
-    """A failed sign-in, counted per username and address to lock out guessing."""
+    """A failed sign-in, counted per username and address, per address, and across the
+    service to lock out guessing (governance/throttle.py)."""
 
     username = models.CharField(max_length=150)
     ip_address = models.CharField(max_length=45)
     at = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["username", "ip_address", "at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["username", "ip_address", "at"]),
+            models.Index(fields=["ip_address", "at"], name="signin_failure_address_at"),
+        ]
 
 
 class Pseudonym(models.Model):
