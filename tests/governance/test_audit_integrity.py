@@ -16,8 +16,9 @@ from tests.casework.conftest import page
 from tests.governance.test_audit import ACTOR, write_entries
 from tests.governance.test_audit import without_triggers as tamper
 from upstream.accounts.roles import Role
+from upstream.errors import InputError
 from upstream.governance.audit import AuditUnavailableError, Event, entry_hash, record, verify
-from upstream.governance.checkpoints import Anchor
+from upstream.governance.checkpoints import Anchor, append_anchor, last_anchor, parse_anchor
 from upstream.governance.models import AuditChainHead, AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,3 +197,27 @@ def test_verifying_a_database_that_was_never_migrated_is_an_error_and_migrates_n
     with sqlite3.connect(database) as check:
         tables = [row[0] for row in check.execute("SELECT name FROM sqlite_master")]
     assert tables == ["notes"]
+
+
+@pytest.mark.parametrize("typed", ["nonsense", "12:abc", "x:" + "0" * 64, "12:" + "g" * 64])
+def test_an_anchor_that_is_not_seq_colon_hash_is_a_one_line_input_error(typed: str) -> None:
+    with pytest.raises(InputError, match="expected SEQUENCE:HASH"):
+        parse_anchor(typed)
+
+
+def test_a_checkpoint_file_is_read_from_its_last_line(tmp_path: Path) -> None:
+    checkpoints = tmp_path / "anchors.txt"
+    first = append_anchor(checkpoints, 3, "a" * 64)
+    second = append_anchor(checkpoints, 7, "b" * 64)
+    assert checkpoints.read_text(encoding="utf-8") == first.line() + second.line()
+    assert last_anchor(checkpoints) == second
+    assert parse_anchor("7:" + "B" * 64 + " 2025-03-31T09:00:00+00:00") == Anchor(
+        7, "b" * 64, "2025-03-31T09:00:00+00:00"
+    )
+
+
+def test_a_missing_or_empty_checkpoint_file_is_said_plainly(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no checkpoint file here"):
+        last_anchor(tmp_path / "missing.txt")
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    assert last_anchor(tmp_path / "empty.txt") is None

@@ -62,7 +62,12 @@ def _anchor(expect_head: str, checkpoint: Path | None) -> Anchor | None:
         raise InputError("give --expect-head or --checkpoint, not both", where="audit verify")
     if expect_head:
         return parse_anchor(expect_head)
-    return last_anchor(checkpoint) if checkpoint else None
+    if checkpoint is None:
+        return None
+    anchor = last_anchor(checkpoint)
+    if anchor is None:
+        raise InputError("no checkpoint in this file yet", where=str(checkpoint))
+    return anchor
 
 
 def _fail_if_broken(result: Verification) -> None:

@@ -3,6 +3,7 @@
 PostgreSQL refuses UPDATE and DELETE of audit rows (TRUNCATE, an owner's operation used by test
 flushes, is not a row change). SQLite refuses UPDATE; DELETE stays possible there because
 Django's test flush deletes rows, and a removed entry is still found by `upstream audit verify`.
+(Since 0003, SQLite refuses DELETE too, and its `flush` lifts the triggers for the flush only.)
 """
 
 from django.db import migrations
