@@ -20,8 +20,7 @@ POINTS = (
     "ingest:records-stored",  # a file's accepted rows are written, its extract not yet recorded
     "ingest:extract-recorded",  # everything for a file is written, not yet committed
     "ingest:file-committed",  # a file is committed; later files are not imported yet
-    "link:person-ids-assigned",  # person IDs and lineage are written
-    "link:outputs-built",  # households, events, costs and the person index are built
+    "link:person-ids-assigned",  # person IDs and lineage are written, outputs not yet built
     "link:run-recorded",  # the quality report is written and the run recorded, not yet committed
     "publish:tables-emptied",  # the published tables are deleted, nothing copied yet
     "publish:batch-written",  # part of the new rows are copied

@@ -25,8 +25,12 @@ def load_gazetteer(con: duckdb.DuckDBPyConnection, path: str | None) -> None:
             "CREATE OR REPLACE TABLE gazetteer (uprn VARCHAR, address_line_1 VARCHAR, "
             "address_line_2 VARCHAR, postcode VARCHAR, ward VARCHAR)"
         )
+    # A postcode's ward is the one most of its addresses are in; a tie goes to the greater name
+    # (mode() would pick any, and a re-run must give the same wards).
     con.execute(
-        "CREATE OR REPLACE TABLE postcode_ward AS SELECT postcode, mode(ward) AS ward FROM gazetteer GROUP BY postcode"
+        "CREATE OR REPLACE TABLE postcode_ward AS SELECT postcode, arg_max(ward, (n, ward)) AS ward "
+        "FROM (SELECT postcode, ward, count(*) AS n FROM gazetteer WHERE ward IS NOT NULL GROUP BY ALL) "
+        "GROUP BY postcode"
     )
 
 
@@ -58,9 +62,10 @@ def build_households(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def household_on_date_sql() -> str:
-    """The household a person was in on an event's date (latest start on or before it)."""
+    """The household a person was in on an event's date (latest start on or before it; of two
+    starting the same day, the greater id, so that every run agrees)."""
     return """
-        SELECT e.record_key, arg_max(m.household_id, m.start_date) AS household_id
+        SELECT e.record_key, arg_max(m.household_id, (m.start_date, m.household_id)) AS household_id
         FROM events_base e JOIN household_memberships m
           ON m.person_id = e.person_id AND e.event_date BETWEEN m.start_date AND m.end_date
         GROUP BY e.record_key

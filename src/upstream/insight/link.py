@@ -119,7 +119,6 @@ def link(
         "CREATE OR REPLACE TABLE record_person AS SELECT r.record_key, p.person_id FROM record_identity r JOIN identity_person p USING (identity_id)"
     )
     _build_outputs(con, run, gazetteer)
-    fault_point("link:outputs-built")
     _timed(run, "clusters, households, costs", start)
     return run
 
@@ -151,24 +150,55 @@ def build_service_events(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# person_index column -> (person_records column, which values count)
+MOST_FREQUENT = {
+    "given_name": ("forename", ""),
+    "family_name": ("surname", ""),
+    "date_of_birth": ("dob", ""),
+    "sex": ("sex", "AND sex IN ('M', 'F')"),
+    "ethnicity": ("ethnicity", ""),
+    "nhs_number": ("nhs_number", ""),
+}
+
+
+def most_frequent_sql(column: str, condition: str = "") -> str:
+    """Each person's most frequent value of a column in `r`. A tie goes to the value recorded
+    latest, then the greater value: mode() breaks ties arbitrarily, and two runs over the same
+    records (a re-run after a crash) must give the same person."""
+    return (
+        f"SELECT person_id, arg_max({column}, (n, latest, {column})) AS value FROM ("
+        f"SELECT person_id, {column}, count(*) AS n, "
+        f"coalesce(max(event_date), DATE '0001-01-01') AS latest "
+        f"FROM r WHERE {column} IS NOT NULL {condition} GROUP BY ALL) GROUP BY person_id"
+    )
+
+
 def build_person_index(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per person: the most frequent name and birth date, the latest address, totals."""
+    """One row per person: the most frequent name and birth date, the latest address, totals.
+    Every choice has a tie-break, so the same records always give the same index."""
+    frequent = "".join(
+        f"m_{name} AS ({most_frequent_sql(column, condition)}),\n"
+        for name, (column, condition) in MOST_FREQUENT.items()
+    )
+    chosen = ", ".join(f"any_value(m_{name}.value) AS {name}" for name in MOST_FREQUENT)
+    joins = " ".join(f"LEFT JOIN m_{name} USING (person_id)" for name in MOST_FREQUENT)
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE person_index AS
         WITH r AS (SELECT * FROM person_records JOIN record_person USING (record_key)),
-        latest AS (SELECT person_id, arg_max(uprn, event_date) FILTER (WHERE uprn IS NOT NULL) AS uprn,
-                          arg_max(postcode, event_date) FILTER (WHERE postcode IS NOT NULL) AS postcode FROM r GROUP BY person_id),
+        {frequent}
+        latest AS (SELECT person_id,
+                          arg_max(uprn, (event_date, uprn)) FILTER (WHERE uprn IS NOT NULL AND event_date IS NOT NULL) AS uprn,
+                          arg_max(postcode, (event_date, postcode)) FILTER (WHERE postcode IS NOT NULL AND event_date IS NOT NULL) AS postcode
+                   FROM r GROUP BY person_id),
         costs AS (SELECT person_id, sum(amount) AS total_cost FROM cost_ledger GROUP BY person_id)
-        SELECT r.person_id, mode(r.forename) AS given_name, mode(r.surname) AS family_name,
-               string_agg(DISTINCT r.forename || ' ' || r.surname, '; ') AS other_names,
-               mode(r.dob) AS date_of_birth, mode(r.sex) FILTER (WHERE r.sex IN ('M', 'F')) AS sex,
-               mode(r.ethnicity) AS ethnicity, mode(r.nhs_number) AS nhs_number,
+        SELECT r.person_id, {chosen},
+               string_agg(DISTINCT r.forename || ' ' || r.surname, '; ' ORDER BY r.forename || ' ' || r.surname) AS other_names,
                any_value(l.uprn) AS current_uprn, any_value(l.postcode) AS current_postcode,
                any_value(w.ward) AS ward, string_agg(DISTINCT r.agency, ',' ORDER BY r.agency) AS sources,
                count(*) AS record_count, min(r.event_date) AS first_seen, max(r.event_date) AS last_seen,
                coalesce(any_value(c.total_cost), 0) AS total_cost
-        FROM r JOIN latest l USING (person_id) LEFT JOIN costs c USING (person_id)
+        FROM r JOIN latest l USING (person_id) LEFT JOIN costs c USING (person_id) {joins}
         LEFT JOIN postcode_ward w ON w.postcode = l.postcode
         GROUP BY r.person_id
         """

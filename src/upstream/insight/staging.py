@@ -236,9 +236,13 @@ def _stage_parquet(
             Problem(i, "", "", staged.failure) for i in range(1, parquet.num_rows + 1)
         ]
         return staged
+    # Number the records here: row_number() OVER () in DuckDB follows no guaranteed order.
+    numbered = parquet.append_column(  # noqa: F841 - read by DuckDB's replacement scan below
+        "__upstream_record", pa.array(range(1, parquet.num_rows + 1), pa.int64())
+    )
     selects = [f'CAST("{c}" AS VARCHAR)' if c in header else "NULL" for c in columns]
     con.execute(
-        f'INSERT INTO "{table}" SELECT row_number() OVER () AS {ROW}, {", ".join(selects)} FROM parquet'
+        f'INSERT INTO "{table}" SELECT __upstream_record, {", ".join(selects)} FROM numbered'
     )
     staged.rows_staged = parquet.num_rows
     return staged
