@@ -39,6 +39,7 @@ def ingest(
         "Accepted",
         "Rejected",
         "Blanked",
+        "Cleaned",
         "Top reason",
     ):
         table.add_column(column)
@@ -52,6 +53,7 @@ def ingest(
             f"{r.accepted:,}",
             f"{r.rejected:,}",
             f"{r.blanked:,}",
+            f"{r.cleaned:,}",
             reason,
         )
     console.print(table)

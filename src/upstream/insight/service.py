@@ -48,6 +48,7 @@ def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
                 "accepted",
                 "rejected",
                 "blanked",
+                "cleaned",
                 "reason",
                 "rows",
             ]
@@ -62,6 +63,7 @@ def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
                 r.accepted,
                 r.rejected,
                 r.blanked,
+                r.cleaned,
             ]
             for reason, n in r.reasons.items() or {"": 0}.items():
                 writer.writerow([*base, reason, n])
