@@ -6,8 +6,6 @@ stay in their own folders. Domain errors become one clear line on stderr and exi
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -16,7 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from upstream import __version__
-from upstream.errors import InputError, UpstreamError, not_utf8, reason
+from upstream.errors import UpstreamError, not_utf8, reason
 
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -113,50 +111,7 @@ def _register_commands() -> None:
         module.register(app)
 
 
-def _link_needs_imported_extracts() -> None:
-    """`upstream link` before any `upstream ingest` has nothing to link: say so, and leave no
-    empty workspace or run folder behind. (The insight service does not check this itself yet;
-    when `run_link` does, this guard can go.)"""
-    import duckdb
-
-    from upstream.config import load_settings
-    from upstream.insight.workspace import WORKSPACE_FILE, connect, scalar, workspace_dir
-
-    data_dir = load_settings().data_dir
-    workspace = workspace_dir(data_dir) / WORKSPACE_FILE
-    message = "no extracts imported yet; run `upstream ingest` first"
-    if not workspace.is_file():
-        raise InputError(message, where=str(workspace))
-    try:
-        con = connect(data_dir)
-        try:
-            current = scalar(con, "SELECT count(*) FROM extracts WHERE status = 'current'")
-        finally:
-            con.close()
-    except duckdb.Error as error:
-        raise InputError(f"not a usable insight workspace: {error}", where=str(workspace)) from None
-    if not current:
-        raise InputError(message, where=str(workspace))
-
-
-def _check_first(command: str, check: Callable[[], None]) -> None:
-    """Run `check` before the registered command `command` (same options and help)."""
-    for info in app.registered_commands:
-        if info.name == command and info.callback is not None:
-            info.callback = _checked(info.callback, check)
-
-
-def _checked(run: Callable[..., Any], check: Callable[[], None]) -> Callable[..., Any]:
-    @functools.wraps(run)  # keeps the signature, from which typer reads the options
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        check()
-        return run(*args, **kwargs)
-
-    return checked
-
-
 _register_commands()
-_check_first("link", _link_needs_imported_extracts)
 
 
 def main() -> None:

@@ -7,13 +7,16 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
+from upstream.errors import InputError
 from upstream.insight.contract import load_contracts
 from upstream.insight.faults import fault_point
 from upstream.insight.ingest import ImportReport, ingest_folder
 from upstream.insight.link import LinkRun, link, record_run
 from upstream.insight.linkage.pipeline import LinkOptions
 from upstream.insight.quality import quality_report
-from upstream.insight.workspace import connect, workspace_dir
+from upstream.insight.workspace import WORKSPACE_FILE, connect, scalar, workspace_dir
 
 
 def run_ingest(
@@ -70,6 +73,24 @@ def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
     return path
 
 
+def _workspace_with_extracts(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    """The workspace, if an ingest has imported something to link; else one clear error that
+    leaves no empty workspace or run folder behind."""
+    workspace = workspace_dir(data_dir) / WORKSPACE_FILE
+    message = "no extracts imported yet; run `upstream ingest` first"
+    if not workspace.is_file():
+        raise InputError(message, where=str(workspace))
+    try:
+        con = connect(data_dir)
+        current = scalar(con, "SELECT count(*) FROM extracts WHERE status = 'current'")
+    except duckdb.Error as error:
+        raise InputError(f"not a usable insight workspace: {error}", where=str(workspace)) from None
+    if not current:
+        con.close()
+        raise InputError(message, where=str(workspace))
+    return con
+
+
 def run_link(
     data_dir: Path,
     *,
@@ -78,7 +99,7 @@ def run_link(
     options: LinkOptions | None = None,
 ) -> tuple[LinkRun, dict[str, object]]:
     """Link the workspace's current extracts; the city's truth (if given) scores the run."""
-    con = connect(data_dir)
+    con = _workspace_with_extracts(data_dir)
     truth = city_dir / "truth" if city_dir else None
     gazetteer = (
         truth / "properties.parquet" if truth and (truth / "properties.parquet").exists() else None
