@@ -96,10 +96,10 @@ def test_an_override_needs_a_reason_and_counts_towards_the_rules_override_rate(
     client = Client()
     client.force_login(allocated(person_id))
     url = f"/flags/flag/{flag.flag_id}/override/"
-    assert (
-        client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""}).status_code
-        == 400
-    )
+    refused = client.post(url, {"person_id": person_id, "kind": "disagree", "reason": ""})
+    assert refused.status_code == 400
+    summary = BeautifulSoup(refused.content, "html.parser").select_one(".govuk-error-summary")
+    assert summary is not None and "give a reason" in summary.get_text()
     response = client.post(
         url, {"person_id": person_id, "kind": "already_supported", "reason": "Open to early help"}
     )
