@@ -35,6 +35,7 @@ from upstream.flags.models import Override
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.purposes import purposes_for
 from upstream.governance.register import dataset_names
+from upstream.governance.services import person_id_error
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,7 +44,13 @@ def _user(request: HttpRequest) -> User:
 
 def denied_page(request: HttpRequest, denial: services.Denied, **context: Any) -> HttpResponse:
     user = _user(request)
-    offer_reason = bool(denial.person_id) and user.role_enum in CASEWORK_ROLES
+    # The form links to the person's reason page, so only for text that could be a person ID
+    # (a person ID posted in a form can hold anything, "/" included).
+    offer_reason = (
+        bool(denial.person_id)
+        and not person_id_error(denial.person_id)
+        and user.role_enum in CASEWORK_ROLES
+    )
     return render(
         request,
         "casework/denied.html",

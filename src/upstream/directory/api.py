@@ -147,7 +147,10 @@ def listing(
 ) -> dict[str, Any]:
     number, per_page = _paging(request.GET)
     total = records.count()
-    chosen = records[(number - 1) * per_page : number * per_page]
+    start = (number - 1) * per_page
+    # A page past the last is empty, without asking the database for an offset that may not
+    # fit its integers (?page=99999999999999999999 was a 500).
+    chosen = records[start : start + per_page] if start < total else []
     return envelope([to_json(r) for r in chosen], total, number, per_page)
 
 

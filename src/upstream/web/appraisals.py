@@ -25,7 +25,9 @@ APPRAISAL_ROLES = {Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR}
 REPORT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 )
-SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# A folder or file name, short enough for any file system (a 300-character name was a 500:
+# "File name too long").
+SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
 def reports_root() -> Path:

@@ -130,6 +130,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "upstream.web.errors.csrf_failure"  # a GOV.UK page, not Django's bare one
 SESSION_COOKIE_SECURE = _settings.is_production
 CSRF_COOKIE_SECURE = _settings.is_production
 SECURE_SSL_REDIRECT = _settings.is_production

@@ -27,3 +27,9 @@ urlpatterns = [
     path("flags/", include("upstream.flags.urls")),
     path("api/", api_urls()),
 ]
+
+# GOV.UK error pages (JSON for the APIs): upstream.web.errors.
+handler400 = "upstream.web.errors.bad_request"
+handler403 = "upstream.web.errors.permission_denied"
+handler404 = "upstream.web.errors.page_not_found"
+handler500 = "upstream.web.errors.server_error"
