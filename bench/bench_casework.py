@@ -502,7 +502,7 @@ def report(phases: list[Phase], goal_ms: float) -> None:
             print(f"  {phase.name}, {phase.users} users: {count} × {kind}")
 
 
-def main() -> None:
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--people",
@@ -529,7 +529,11 @@ def main() -> None:
         "--reindex", action="store_true", help="rebuild the search index (after a publish)"
     )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = arguments()
     setup(args.database_url)
     if args.serve:
         serve(args.serve)
