@@ -171,3 +171,14 @@ def test_a_search_for_escape_like_text_is_recorded_as_typed_and_the_chain_verifi
     expected = typed.replace("\x00", "")
     assert entry.detail == {"name": expected, expected: [expected]}
     assert verify().ok
+
+
+def test_a_person_or_household_longer_than_its_column_is_recorded_cut_to_it() -> None:
+    # A refusal of a 10,000-character "person ID" typed into a form was a 500 on PostgreSQL
+    # (value too long), so the attempt went unrecorded. Found by tests/web/test_every_route.py.
+    entry = record(
+        ACTOR, Event(action="allocate", outcome="denied", person="P" * 10_000, household="H" * 300)
+    )
+    entry.refresh_from_db()
+    assert entry.person == "P" * 64 and entry.household == "H" * 64
+    assert verify().ok

@@ -81,3 +81,28 @@ def test_a_good_audit_search_still_answers(sign_in) -> None:  # type: ignore[no-
     response = dpo.get("/governance/audit/", {"person": "P00001234", "to": "2099-12-31"})
     assert response.status_code == 200
     assert page(response).select_one(".govuk-error-summary") is None
+
+
+# Found by the route probe (tests/web/test_every_route.py): 500s on PostgreSQL, which refuses a
+# NUL character in a query.
+
+
+def test_an_audit_search_with_a_nul_character_searches_as_if_it_were_not_there(sign_in) -> None:  # type: ignore[no-untyped-def]
+    _, dpo = sign_in(Role.DATA_PROTECTION_OFFICER)
+    assert dpo.get("/governance/audit/", {"action": "view\x00-person"}).status_code == 200
+    assert dpo.get("/governance/audit.json", {"outcome": "den\x00ied"}).status_code == 200
+
+
+def test_a_subject_access_report_for_an_id_that_could_not_be_one_is_a_page_not_found(
+    sign_in,
+) -> None:  # type: ignore[no-untyped-def]
+    _, dpo = sign_in(Role.DATA_PROTECTION_OFFICER)
+    response = dpo.get("/governance/subject-access/a%00b/")
+    assert response.status_code == 404
+    assert page(response).select_one("h1").get_text() == "Page not found"
+
+
+def test_a_sign_in_with_a_nul_character_in_the_username_is_refused_with_a_message(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/sign-in/", {"username": "adm\x00in", "password": "guess"})
+    assert response.status_code == 200
+    assert page(response).select_one(".govuk-error-summary") is not None

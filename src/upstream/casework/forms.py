@@ -11,6 +11,12 @@ from upstream.casework.search import Query
 from upstream.casework.story import Period
 
 
+def text(params: QueryDict, name: str, limit: int) -> str:
+    """A text field as typed, without NUL characters (PostgreSQL text cannot hold them, so a
+    search for one was a 500; the API drops them too), cut to `limit` characters."""
+    return params.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def parse_date(text: str, field: str) -> date | None:
     text = text.strip()
     if not text:
@@ -28,7 +34,7 @@ def date_of_birth(params: QueryDict, errors: dict[str, str]) -> date | None:
     try:
         day, month, year = (int(p) for p in parts)
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year of 99999999999999999999 overflows C's long
         errors["dob_day"] = "Date of birth must be a real date, for example 27 3 2011"
         return None
 
@@ -44,10 +50,10 @@ def parse_optional(text: str, field: str, errors: dict[str, str]) -> date | None
 def search_query(params: QueryDict) -> tuple[Query, dict[str, str]]:
     errors: dict[str, str] = {}
     query = Query(
-        name=params.get("name", "").strip()[:200],
+        name=text(params, "name", 200),
         date_of_birth=date_of_birth(params, errors),
-        postcode=params.get("postcode", "").strip()[:10],
-        identifier=params.get("identifier", "").strip()[:80],
+        postcode=text(params, "postcode", 10),
+        identifier=text(params, "identifier", 80),
     )
     return query, errors
 
@@ -77,4 +83,4 @@ def period(params: QueryDict) -> tuple[Period, dict[str, str]]:
             start, end = financial_year_period(year)
         except ValueError as error:
             errors["year"] = str(error)
-    return Period(agency=params.get("agency", "").strip()[:40], start=start, end=end), errors
+    return Period(agency=text(params, "agency", 40), start=start, end=end), errors

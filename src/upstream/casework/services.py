@@ -47,6 +47,7 @@ from upstream.governance.pseudonyms import PREFIX as PSEUDONYM
 from upstream.governance.pseudonyms import person_for, pseudonym_for
 from upstream.governance.reasons import record_reason
 from upstream.governance.register import dataset_code_for
+from upstream.governance.services import person_id_error
 from upstream.people.models import Household, Person, PersonLineage
 
 
@@ -397,6 +398,8 @@ def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) 
             "Only a team manager can allocate people to their team.",
             person=person_id,
         )
+    if person_id_error(person_id):  # typed into a form: a NUL in a query is a PostgreSQL error
+        raise InputError("No person has this ID", where="person_id")
     access = access_to_person(manager, person_id)
     if not access.allowed:
         raise refuse(

@@ -6,6 +6,8 @@ renders a page or a table download.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -40,6 +42,21 @@ from upstream.governance.services import person_id_error
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def ids_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A person or household ID in the address that could not be one (letters, digits and
+    `_.:-`, at most 64: the API's rule) is a 404, as in the API, before anything looks it up or
+    audits it: PostgreSQL refuses a NUL in a query, so `/people/a%00b/` was a 500."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for name in ("person_id", "household_id"):
+            if name in kwargs and person_id_error(kwargs[name]):
+                raise Http404("No record has this ID")
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def denied_page(request: HttpRequest, denial: services.Denied, **context: Any) -> HttpResponse:
@@ -107,6 +124,7 @@ def _person_story(request: HttpRequest, person_id: str, view: str) -> Any:
 
 
 @login_required
+@ids_checked
 def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     try:
         story, errors = _person_story(request, person_id, "person page")
@@ -188,6 +206,7 @@ def _flags_page(
 
 
 @login_required
+@ids_checked
 def person_flags_page(request: HttpRequest, person_id: str) -> HttpResponse:
     """A person's why-flagged cards on their own (and as JSON): the person page's decision."""
     try:
@@ -203,6 +222,8 @@ def person_flags_page(request: HttpRequest, person_id: str) -> HttpResponse:
 @require_POST
 def flag_override_page(request: HttpRequest, flag_id: str) -> HttpResponse:
     person_id = request.POST.get("person_id", "").strip()[:64]
+    if person_id_error(person_id):  # e.g. a NUL, which PostgreSQL refuses in a query
+        raise Http404("This flag does not concern that person.")
     actor = Actor.from_request(request)
     try:
         services.override_flag(
@@ -233,6 +254,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
+@ids_checked
 def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format")
@@ -254,6 +276,7 @@ def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> 
 
 
 @login_required
+@ids_checked
 def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
     user = _user(request)
     errors: dict[str, str] = {}
@@ -302,6 +325,7 @@ def _household_story(request: HttpRequest, household_id: str, view: str) -> Any:
 
 
 @login_required
+@ids_checked
 def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
     try:
         story = _household_story(request, household_id, "household page")
@@ -324,6 +348,7 @@ def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
 
 
 @login_required
+@ids_checked
 def household_table(request: HttpRequest, household_id: str, table: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format")

@@ -159,11 +159,13 @@ def record(actor: Actor, event: Event) -> AuditEntry:
     actor = Actor(
         *(_text(v) for v in (actor.username, actor.role, actor.ip_address, actor.resource))
     )
+    # Person and household are as asked, which may be anything typed into an address or a form:
+    # cut to their columns (64), so a refusal of a 300-character "ID" is recorded, not a 500.
     event = Event(
         event.action,
         event.outcome,
-        _text(event.person),
-        _text(event.household),
+        _text(event.person)[:64],
+        _text(event.household)[:64],
         event.purpose,
         _text(event.reason),
         event.people_shown,

@@ -97,7 +97,9 @@ def refusal(username: str, ip_address: str) -> Refusal | None:
 
 
 def normalise(username: str) -> str:
-    return username.strip().lower()[:150]
+    # Without NUL characters: PostgreSQL refuses them in a query (a sign-in typed with one was
+    # a 500), and "adm\x00in" is the same guess at "admin".
+    return username.replace("\x00", "").strip().lower()[:150]
 
 
 def _actor(username: str, request: HttpRequest | None) -> Actor:

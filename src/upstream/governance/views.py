@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework.exports import FORMATS, plain, table_response
-from upstream.casework.forms import parse_optional
+from upstream.casework.forms import parse_optional, text
 from upstream.errors import InputError
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.models import AuditEntry, Dataset, RecordedReason
@@ -54,10 +54,10 @@ def audit_search_from(request: HttpRequest) -> tuple[AuditSearch, dict[str, str]
     errors: dict[str, str] = {}
     params = request.GET
     search = AuditSearch(
-        person=params.get("person", "").strip()[:64],
-        actor=params.get("actor", "").strip()[:150],
-        action=params.get("action", "").strip()[:40],
-        outcome=params.get("outcome", "").strip()[:10],
+        person=text(params, "person", 64),
+        actor=text(params, "actor", 150),
+        action=text(params, "action", 40),
+        outcome=text(params, "outcome", 10),
         start=parse_optional(params.get("from", ""), "from", errors),
         end=parse_optional(params.get("to", ""), "to", errors),
     )
@@ -119,6 +119,8 @@ def _without_page(request: HttpRequest) -> str:
 def subject_access(request: HttpRequest, person_id: str, fmt: str = "") -> HttpResponse:
     """A subject-access report: what Upstream holds about a person, and who saw it and why."""
     require_dpo(request, "subject-access-report")
+    if person_id_error(person_id):  # a NUL in a query is a PostgreSQL error, not a person
+        raise Http404("No person has this ID")
     from upstream.casework.services import NotFound, view_person
     from upstream.casework.story import Period
     from upstream.casework.tables import person_json
