@@ -144,3 +144,22 @@ def test_unknown_ids_get_a_404(api: Client) -> None:
 
 def test_the_api_only_answers_get(api: Client) -> None:
     assert api.post("/directory/api/services").status_code == 405
+
+
+# Found by the route probe (tests/web/test_every_route.py).
+
+
+@pytest.mark.parametrize("listing", ["taxonomies", "taxonomy_terms", "services"])
+def test_a_page_far_past_the_last_is_empty_rather_than_a_server_error(
+    api: Client, listing: str
+) -> None:
+    # The listings asked the database for an offset too big for its integers (a 500).
+    data = get(api, f"{listing}?page=99999999999999999999&per_page=10")
+    assert data["contents"] == [] and data["last_page"] is True
+
+
+@pytest.mark.parametrize("parameter", ["search", "need", "taxonomy_term_id", "postcode"])
+def test_a_nul_character_in_a_parameter_is_a_400_naming_it(api: Client, parameter: str) -> None:
+    # PostgreSQL refuses NUL in a query: a 500 there.
+    assert get(api, f"services?{parameter}=a%00b", status=400)["parameter"] == parameter
+    assert get(api, f"service_at_locations?{parameter}=a%00b", status=400)["parameter"] == parameter

@@ -196,3 +196,13 @@ def test_the_staleness_page_shows_how_many_services_need_checking(service: Servi
     page = html(signed_in(Role.ADMINISTRATOR).get("/directory/editor/stale/?months=3"))
     caption = page.select_one("caption").text
     assert caption.endswith("to check") and int(caption.split()[0]) == stale_services(3).count()
+
+
+def test_an_editor_search_with_a_nul_character_searches_as_if_it_were_not_there(
+    service: Service,
+) -> None:
+    # A 500 on PostgreSQL, which refuses NUL in a query (found by tests/web/test_every_route.py).
+    client = signed_in(Role.ADMINISTRATOR)
+    response = client.get("/directory/editor/", {"q": service.name[:3] + "\x00" + service.name[3:]})
+    assert response.status_code == 200
+    assert service.name in html(response).get_text()

@@ -49,6 +49,12 @@ def json_api(view: Callable[..., Any]) -> Callable[..., JsonResponse]:
     @require_GET
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        for name, values in request.GET.lists():
+            # PostgreSQL text cannot hold NUL, so searching for one was a 500.
+            if any("\x00" in value for value in values):
+                return JsonResponse(
+                    {"error": "must not contain NUL characters", "parameter": name}, status=400
+                )
         try:
             return JsonResponse(
                 view(request, *args, **kwargs), json_dumps_params={"ensure_ascii": False}

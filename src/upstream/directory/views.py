@@ -124,7 +124,8 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 @editor_required
 def editor_home(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()
+    # Without NUL characters, which PostgreSQL refuses in a query (a search with one was a 500).
+    text = request.GET.get("q", "").replace("\x00", "").strip()
     services = Service.objects.select_related("organization", "assurer")
     if text:
         services = services.filter(Q(name__icontains=text) | Q(organization__name__icontains=text))
