@@ -167,3 +167,33 @@ def test_the_person_flags_page_shows_why_flagged_cards(published: Path) -> None:
     page = BeautifulSoup(client.get(f"/flags/person/{person_id}/").content, "html.parser")
     text = page.get_text()
     assert flag.label in text and f"version {flag.ruleset_version}" in text and "Lapses" in text
+
+
+# Found by the route probe (tests/web/test_every_route.py): a made-up target was a 500 on
+# PostgreSQL (a NUL, or longer than the column) and otherwise recorded a switch for nothing.
+
+
+@pytest.mark.parametrize("target", ["no-such-rule-set", "a\x00b", "x" * 5000])
+def test_the_kill_switch_refuses_a_target_the_page_does_not_offer_with_a_400_page(
+    target: str,
+) -> None:
+    from upstream.flags.models import KillSwitch
+
+    response = signed_in(Role.DATA_PROTECTION_OFFICER).post(
+        "/flags/transparency/kill-switch/", {"target": target, "withdrawn": "1", "reason": "Test"}
+    )
+    assert response.status_code == 400
+    html = BeautifulSoup(response.content, "html.parser")
+    assert "Choose a rule set or model from the transparency page" in html.get_text()
+    assert not KillSwitch.objects.exists()
+
+
+def test_a_nul_character_in_the_kill_switch_reason_is_left_out() -> None:
+    from upstream.flags.models import KillSwitch
+
+    response = signed_in(Role.DATA_PROTECTION_OFFICER).post(
+        "/flags/transparency/kill-switch/",
+        {"target": "toxic-trio", "withdrawn": "1", "reason": "Under\x00 review"},
+    )
+    assert response.status_code == 302
+    assert KillSwitch.objects.get().reason == "Under review"

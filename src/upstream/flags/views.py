@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -76,12 +76,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     role = _role(request, services.GOVERNANCE_ROLES)
     run = _latest_run()
     withdrawn = services.withdrawn_targets()
-    targets = [(r.id, r.title, r.version) for r in load_rulesets()]
-    if run:
-        targets += [
-            (m, m, v["metrics"].get("version", ""))
-            for m, v in run.summary.get("models", {}).items()
-        ]
+    targets = _switch_targets(run)
     context = {
         "run": run,
         "rates": services.override_rates(),
@@ -107,6 +102,17 @@ def transparency(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "flags/transparency.html", context)
+
+
+def _switch_targets(run: IdentifyRun | None) -> list[tuple[str, str, str]]:
+    """What the kill switch can withdraw: (id, title, version) of each rule set and model."""
+    targets = [(r.id, r.title, r.version) for r in load_rulesets()]
+    if run:
+        targets += [
+            (m, m, v["metrics"].get("version", ""))
+            for m, v in run.summary.get("models", {}).items()
+        ]
+    return targets
 
 
 DOWNLOADS = {
@@ -142,7 +148,11 @@ def download(request: HttpRequest, name: str) -> HttpResponse:
 def kill_switch(request: HttpRequest) -> HttpResponse:
     _role(request, frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}))
     target = request.POST.get("target", "")
-    reason = request.POST.get("reason", "").strip() or "No reason given"
+    # Only what the page offers: a made-up target (a NUL, 5,000 characters) was a 500 on
+    # PostgreSQL, and would have recorded a switch for nothing.
+    if target not in {t for t, _, _ in _switch_targets(_latest_run())}:
+        raise BadRequest("Choose a rule set or model from the transparency page.")
+    reason = request.POST.get("reason", "").replace("\x00", "").strip() or "No reason given"
     services.set_kill_switch(
         target, request.POST.get("withdrawn") == "1", reason, request.user, request
     )
