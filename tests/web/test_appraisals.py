@@ -93,3 +93,12 @@ def test_with_no_appraisals_the_page_says_how_to_make_one(settings, tmp_path: Pa
     settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=tmp_path)
     html = BeautifulSoup(signed_in(Role.COMMISSIONER).get("/appraisals/").content, "html.parser")
     assert "No appraisals yet" in html.select_one(".govuk-inset-text").text
+
+
+def test_a_name_too_long_for_the_file_system_is_not_found_rather_than_a_server_error(
+    data_dir: Path,
+) -> None:
+    # "File name too long" was a 500 (found by tests/web/test_every_route.py).
+    client = signed_in(Role.COMMISSIONER)
+    assert client.get(f"/appraisals/{'x' * 300}/report.html").status_code == 404
+    assert client.get(f"/appraisals/parenting-programme/{'x' * 300}").status_code == 404

@@ -4,12 +4,12 @@ Django's own answers for 400, 403 (and a refused CSRF token), 404 and 500 are ba
 without the site's header, navigation or a way on; these handlers answer in the service's
 pattern instead (https://design-system.service.gov.uk/patterns/page-not-found-pages/ and
 .../problem-with-the-service-pages/). They never show the exception's details, except the
-sentence a view wrote for the person refused (PermissionDenied's message).
+sentence a view wrote for the person (the message of PermissionDenied or BadRequest).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
@@ -59,7 +59,9 @@ def error_response(
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return error_response(request, 400, json=wants_json(request))
+    # A view's BadRequest says what to do; Django's own (SuspiciousOperation) stay generic.
+    message = str(exception) if type(exception) is BadRequest else ""
+    return error_response(request, 400, message, json=wants_json(request))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,0 +1,1 @@
+from tests.casework.conftest import family  # noqa: F401 (the route probe's world starts from it)
