@@ -63,3 +63,14 @@ def test_a_commissioner_reads_the_business_cases(browser: Browser, settings, tmp
     page.wait_for_load_state("load")
     assert "The answer" in page.inner_text("body")
     browser.screenshot("appraisal-report")
+
+
+def test_the_error_pages_are_accessible_govuk_pages(browser: Browser) -> None:
+    page = browser.visit("/no-such-page/")
+    assert page.inner_text("h1") == "Page not found"
+    browser.screenshot("error-404")
+    create_user(username="cy", role=Role.CITIZEN)
+    browser.sign_in("cy", DEFAULT_PASSWORD)
+    page = browser.visit("/city/")
+    assert page.inner_text("h1") == "You cannot see this page"
+    browser.screenshot("error-403")
