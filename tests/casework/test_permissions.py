@@ -275,6 +275,9 @@ def test_an_allocation_on_a_recorded_reason_names_it_for_the_data_protection_off
     assert allocation.basis == "reason" and allocation.recorded_reason == grant
     entry = AuditEntry.objects.get(action="allocate", outcome="allowed")
     assert entry.detail["recorded_reason"] == grant.pk and entry.reason == grant.reason
+    _, dpo = sign_in(Role.DATA_PROTECTION_OFFICER)
+    queue = dpo.get("/governance/reasons/").content.decode()
+    assert "Used to allocate to Early help" in queue
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.DATA_PROTECTION_OFFICER])

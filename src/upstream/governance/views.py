@@ -205,7 +205,8 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def reasons_queue(request: HttpRequest) -> HttpResponse:
     require_dpo(request, "view-reasons")
-    waiting = list(waiting_for_review()[:200])
+    # A reason that became an allocation opened the record to a whole team: show it here.
+    waiting = list(waiting_for_review().prefetch_related("allocations")[:200])
     reviewed = list(
         RecordedReason.objects.exclude(review=RecordedReason.Review.WAITING).select_related(
             "user", "reviewed_by"
