@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_every_route import routes
+from tests.routes import routes
 from upstream.accounts.roles import Role
 from upstream.governance.models import AuditEntry
 

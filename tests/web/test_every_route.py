@@ -37,11 +37,12 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.http import QueryDict
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
 from tests.factories import DEFAULT_PASSWORD, create_user
+from tests.routes import routes
 from upstream.accounts.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -249,15 +250,6 @@ def is_public(path: str) -> bool:
 
 
 # --- the routes ------------------------------------------------------------------------------
-
-
-def routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route.lstrip("^").rstrip("$")
 
 
 def all_routes() -> list[str]:
