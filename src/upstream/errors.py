@@ -69,3 +69,12 @@ def reason(error: OSError) -> str:
     denied"), lower-cased to sit inside a sentence."""
     words = error.strerror or str(error) or type(error).__name__
     return words[:1].lower() + words[1:]
+
+
+JSON_PATHS = ("/api/", "/directory/api/")
+
+
+def wants_json(path: str, format_param: str = "") -> bool:
+    """Whether a web request's answer, an error included, is JSON: the APIs, `.json` downloads
+    and `?format=json` twins. Plain strings, so every layer's web edge can ask."""
+    return path.startswith(JSON_PATHS) or path.endswith(".json") or format_param == "json"

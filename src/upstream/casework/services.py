@@ -259,6 +259,12 @@ def record_access_reason(
     """Break glass: record why you need to see a person's record. Only for roles that work with
     people (analysts see pseudonyms and the DPO works under subject access without one); the
     page and the API call this, so they refuse the same roles."""
+    check_may_record_reason(actor, user, person_id)
+    return record_reason(actor, user, person_id, purpose, reason)
+
+
+def check_may_record_reason(actor: Actor, user: User, person_id: str) -> None:
+    """Refuse (audited) a role that may not record a reason, before it sees the form."""
     if user.role_enum not in CASEWORK_ROLES:
         raise refuse(
             actor,
@@ -266,7 +272,6 @@ def record_access_reason(
             "Your role does not include seeing people's records.",
             person=person_id,
         )
-    return record_reason(actor, user, person_id, purpose, reason)
 
 
 def view_household(

@@ -108,13 +108,12 @@ class PersonStory:
     total_cost: Decimal
     withheld: list[str]
     period: Period = field(default_factory=Period)
+    real_person_id: str = ""  # `person_id` is a pseudonym for analysts; this never is
 
     @property
     def people_shown(self) -> tuple[str, ...]:
         """Everyone this view shows something of (the audit log's people shown)."""
         return tuple(sorted({self.real_person_id} | {m.real_person_id for m in self.members}))
-
-    real_person_id: str = ""
 
 
 def age_on(born: date | None, today: date) -> int | None:

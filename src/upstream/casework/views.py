@@ -279,31 +279,23 @@ def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> 
 @ids_checked
 def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
     user = _user(request)
+    actor = Actor.from_request(request)
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST":
             services.record_access_reason(
-                Actor.from_request(request),
+                actor,
                 user,
                 person_id,
                 request.POST.get("purpose", ""),
                 request.POST.get("reason", ""),
             )
             return redirect("casework:person", person_id=person_id)
-        except services.Denied as denial:
-            return denied_page(request, denial)
-        except InputError as error:
-            errors[error.where or "reason"] = error.message
-    if user.role_enum not in CASEWORK_ROLES:
-        return denied_page(
-            request,
-            services.refuse(
-                Actor.from_request(request),
-                "record-reason",
-                "Your role does not include seeing people's records.",
-                person=person_id,
-            ),
-        )
+        services.check_may_record_reason(actor, user, person_id)
+    except services.Denied as denial:
+        return denied_page(request, denial)
+    except InputError as error:
+        errors[error.where or "reason"] = error.message
     return render(
         request,
         "casework/reason.html",

@@ -97,10 +97,10 @@ def within(
     household flag's evidence) are kept only for people the viewer may open."""
     if not all(covered(source) for source in card.sources):
         return None
-    needs, withheld = [], 0
+    needs, withheld, allowed = [], 0, visible | {person_id}
     for need in card.flag.card.get("needs", []):
         rows = need.get("evidence", [])
-        kept = [e for e in rows if e.get("person_id", person_id) in visible | {person_id}]
+        kept = [e for e in rows if e.get("person_id", person_id) in allowed]
         withheld += len(rows) - len(kept)
         needs.append({**need, "evidence": kept})
     return FlagCard(card.flag, card.overrides, needs, withheld)

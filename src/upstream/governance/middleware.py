@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from upstream.errors import wants_json
 from upstream.governance.audit import AuditUnavailableError
 
 log = logging.getLogger("upstream.audit")
@@ -22,7 +23,7 @@ MESSAGE = "The audit log is unavailable, so Upstream cannot show or change anyon
 
 def audit_unavailable_response(request: HttpRequest, error: AuditUnavailableError) -> HttpResponse:
     log.error("audit write refused for %s: %s", request.path, error.one_line())
-    if request.path.startswith("/api/") or request.path.endswith(".json"):
+    if wants_json(request.path, request.GET.get("format", "")):
         return JsonResponse({"detail": MESSAGE}, status=503)
     return render(request, "governance/audit_unavailable.html", {"message": MESSAGE}, status=503)
 

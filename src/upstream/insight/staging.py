@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from upstream.insight.contract import Contract
+from upstream.insight.workspace import scalar
 
 CHUNK_ROWS = 200_000
 OTHER_DELIMITERS = (",", ";", "\t", "|")
@@ -83,7 +84,13 @@ def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
 
 
 def _strip_nul(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[Problem]:
-    """Remove NUL characters from staged values, one problem per field that held any."""
+    """Remove NUL characters from staged values, one problem per field that held any. One scan
+    finds whether any field holds one (almost never), before a scan per column that does."""
+    holding = [f'contains("{name}", chr(0))' for name in columns]
+    if not holding or not scalar(
+        con, f'SELECT count(*) FROM "{table}" WHERE {" OR ".join(holding)}'
+    ):
+        return []
     cleaned: list[Problem] = []
     for name in columns:
         has_nul = f'contains("{name}", chr(0))'

@@ -13,6 +13,8 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
+from upstream import errors
+
 PAGES = {
     400: (
         "Sorry, there is a problem with your request",
@@ -36,12 +38,7 @@ CSRF_MESSAGE = (
 
 
 def wants_json(request: HttpRequest) -> bool:
-    path = request.path
-    return (
-        path.startswith(("/api/", "/directory/api/"))
-        or path.endswith(".json")
-        or request.GET.get("format") == "json"
-    )
+    return errors.wants_json(request.path, request.GET.get("format", ""))
 
 
 def error_response(
