@@ -58,6 +58,11 @@ def test_publishing_puts_every_flag_with_a_card_naming_its_source_records(publis
 def allocated(person_id: str, *, role: Role = Role.PRACTITIONER) -> Any:
     """A caseworker with this person allocated to them (a working relationship)."""
     viewer = create_user(role=role, team="Early help — North")
+    allocate_to(viewer, person_id)
+    return viewer
+
+
+def allocate_to(viewer: Any, person_id: str) -> None:
     Allocation.objects.create(
         person_id=person_id,
         team=viewer.team,
@@ -65,7 +70,6 @@ def allocated(person_id: str, *, role: Role = Role.PRACTITIONER) -> Any:
         allocated_by=viewer,
         allocated_at=timezone.now(),
     )
-    return viewer
 
 
 def flags_seen_by(viewer: Any, person_id: str) -> list[Any]:

@@ -9,12 +9,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from tests.factories import create_user
-from tests.flags.test_flags import allocated, evidence, household_flag_person
+from tests.flags.test_flags import allocate_to, allocated, evidence, household_flag_person
 from upstream.accounts.roles import Role
-from upstream.casework.models import Allocation
 from upstream.flags.models import Override
 from upstream.governance.models import AuditEntry, RecordedReason
 
@@ -100,13 +98,7 @@ def test_a_flag_view_names_everyone_whose_records_it_showed(published: Path) -> 
     everyone = {e["person_id"] for e in evidence(flag)}
     viewer = allocated(person_id)
     for other in everyone - {person_id}:  # the whole family is on the viewer's caseload
-        Allocation.objects.create(
-            person_id=other,
-            team=viewer.team,
-            worker=viewer,
-            allocated_by=viewer,
-            allocated_at=timezone.now(),
-        )
+        allocate_to(viewer, other)
     client_for(viewer).get(f"/flags/person/{person_id}/")
     entry = AuditEntry.objects.filter(action="flag_view", actor=viewer.get_username()).get()
     assert everyone <= set(entry.people_shown.strip(",").split(","))
