@@ -200,6 +200,10 @@ def test_shipped_rule_files_load_with_versions_and_known_sources() -> None:
             "[ruleset]\nid='x'\nversion='1'\ntitle='t'\nsummary='s'\nsubject='person'\npopulation='everyone'\nlookback_months=12\n[[need]]\nid='n'\nlabel='l'\nexplain='e'\nevents=['nowhere:X']",
             "unknown source",
         ),
+        (
+            "[ruleset]\nid='x'\nversion='1'\ntitle='t'\nsummary='s'\nsubject='person'\npopulation='everyone'\nlookback_months=12\n[[need]]\nid='n'\nlabel='l'\nexplain='e'\nevents=['housing:NOPE']",
+            "unknown event type",
+        ),
     ],
 )
 def test_a_bad_rule_file_names_the_file_and_the_problem(text: str, message: str) -> None:

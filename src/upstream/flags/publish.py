@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from upstream import sources
 from upstream.identify.model import load_model_configs
 from upstream.identify.rules import load_rulesets
-
-AGENCIES = {
-    "housing": "Housing",
-    "revs_benefits": "Revenues and benefits",
-    "childrens": "Children's services",
-    "adults": "Adult social care",
-    "schools": "Schools",
-    "police": "Police",
-    "health": "Health",
-    "dwp": "Jobcentre (DWP)",
-    "youth_offending": "Youth offending service",
-    "drug_alcohol": "Drug and alcohol service",
-}
-
-
-def event_labels() -> dict[tuple[str, str], str]:
-    """Plain-English event names (the synthetic sources' code lists)."""
-    path = resources.files("upstream.synth") / "data" / "event_streams.csv"
-    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
-    return {(r["source"], r["event_type"]): r["label"] for r in rows}
 
 
 def setup_django() -> None:
@@ -49,7 +28,8 @@ def setup_django() -> None:
 
 def _cards(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, dict[str, Any]]:
     needs = {(r.id, n.id): n for r in load_rulesets() for n in r.needs}
-    labels = event_labels()
+    agencies = sources.labels()
+    labels = sources.event_labels()
     evidence: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     rows = con.execute(
         "SELECT e.flag_id, f.ruleset_id, e.need_id, e.event_id, e.person_id, e.source, "
@@ -62,7 +42,7 @@ def _cards(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, dict[str, A
             {
                 "event_id": event_id,
                 "person_id": person,
-                "agency": AGENCIES.get(source, source),
+                "agency": agencies.get(source, source),
                 "event": labels.get((source, kind), kind),
                 "date": str(when),
                 "cost": cost,

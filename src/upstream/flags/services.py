@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest
 
+from upstream import sources
 from upstream.accounts.roles import Role
 from upstream.flags.models import Flag, FlagMember, FlagSighting, KillSwitch, Override
-from upstream.flags.publish import AGENCIES
 from upstream.governance import audit
 
 # Who may see the cohort report and the transparency page. Whether a viewer may see one
@@ -25,7 +25,7 @@ ANALYST_ROLES = frozenset({Role.ANALYST, Role.DATA_PROTECTION_OFFICER, Role.ADMI
 GOVERNANCE_ROLES = frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR, Role.ANALYST})
 
 # Evidence rows carry the agency's label (what the card shows); the source code behind it.
-SOURCE_FOR_AGENCY = {label: code for code, label in AGENCIES.items()}
+SOURCE_FOR_AGENCY = {label: code for code, label in sources.labels().items()}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from upstream import sources
 from upstream.accounts.roles import Role
 from upstream.errors import InputError
 from upstream.governance.models import Dataset, PermittedUse
@@ -54,6 +55,8 @@ def read_register(text: str | None = None) -> list[DatasetEntry]:
     entries = []
     for row in data.get("dataset", []):
         where = f"datasets.toml dataset {row.get('code', '?')}"
+        if row.get("code") not in sources.datasets().values():
+            raise InputError("not a dataset of any source in the source catalogue", where=where)
         uses = defaults + _uses(row.get("uses", []), where)
         entries.append(
             DatasetEntry(

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from upstream import sources
 from upstream.errors import InputError
 
 SUBJECTS = ("person", "household")
@@ -27,18 +28,6 @@ POPULATIONS = {
     "adults_without_dependent_children": ("person",),
     "families": ("household",),
 }
-SOURCES = (
-    "housing",
-    "revs_benefits",
-    "childrens",
-    "adults",
-    "schools",
-    "police",
-    "health",
-    "dwp",
-    "youth_offending",
-    "drug_alcohol",
-)
 
 
 @dataclass(frozen=True)
@@ -82,14 +71,23 @@ class RuleSet:
         return next(n for n in self.needs if n.id == need_id)
 
 
+def _check_event_pattern(pattern: str, need: str, where: str) -> None:
+    """ "source:TYPE", "source:*" or "*", naming a source and event type the catalogue knows."""
+    if pattern == "*":
+        return
+    code, _, kind = pattern.partition(":")
+    if code not in sources.codes():
+        raise InputError(f"need {need}: unknown source in event {pattern!r}", where=where)
+    if kind not in ("", "*") and kind not in sources.source(code).events:
+        raise InputError(f"need {need}: unknown event type in event {pattern!r}", where=where)
+
+
 def _need(raw: dict[str, Any], where: str) -> Need:
     for key in ("id", "label", "explain", "events"):
         if key not in raw:
             raise InputError(f"a need has no `{key}`", where=where)
     for pattern in raw["events"]:
-        source = pattern.split(":")[0]
-        if pattern != "*" and source not in SOURCES:
-            raise InputError(f"need {raw['id']}: unknown source in event {pattern!r}", where=where)
+        _check_event_pattern(pattern, raw["id"], where)
     ages = raw.get("member_ages", [0, 120])
     return Need(
         id=raw["id"],

@@ -2,8 +2,9 @@
 
 A contract names the source and its agency, where its files are, how they are encoded and
 delimited, every column with its type and rules, which columns identify a person (the roles the
-linkage uses) and what service event a row records. Contracts live in `insight/contracts/`;
-the format is documented in docs/insight.md. Pure: no database, no Django.
+linkage uses) and what service event a row records. Contracts live in `insight/contracts/`, one
+per source in the source catalogue (`upstream.sources`); the format is documented in
+docs/insight.md. Pure: no database, no Django.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from upstream import sources
 from upstream.errors import InputError
 
 COLUMN_TYPES = ("string", "integer", "decimal", "date", "code")
@@ -206,9 +208,14 @@ def bundled_contracts_dir() -> Path:
 
 
 def load_contracts(directory: Path | None = None) -> list[Contract]:
-    """Every contract in a folder (the bundled ones by default), sorted by source name."""
-    folder = directory or bundled_contracts_dir()
-    contracts = [load_contract(p) for p in sorted(folder.glob("*.toml"))]
+    """Every contract in a folder, or by default the bundled contract of every source in the
+    source catalogue; sorted by source name."""
+    if directory is None:
+        bundled = bundled_contracts_dir()
+        paths = [bundled / entry.contract for entry in sources.catalogue()]
+    else:
+        paths = sorted(directory.glob("*.toml"))
+    contracts = [load_contract(p) for p in paths]
     seen: set[str] = set()
     for contract in contracts:
         if contract.source in seen:

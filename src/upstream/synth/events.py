@@ -22,8 +22,7 @@ MAX_RATE_PER_YEAR = 26.0  # fortnightly: caps the product of multipliers
 @dataclass(frozen=True)
 class Stream:
     source: str
-    event_type: str
-    label: str
+    event_type: str  # named for people in the source catalogue (upstream.sources)
     gmca_code: str
     gmca_description: str
     gmca_cost_gbp: float
@@ -47,7 +46,6 @@ def load_streams() -> tuple[Stream, ...]:
         Stream(
             source=r["source"],
             event_type=r["event_type"],
-            label=r["label"],
             gmca_code=r["gmca_code"],
             gmca_description=r["gmca_description"],
             gmca_cost_gbp=float(r["gmca_cost_gbp"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from upstream import sources
 from upstream.synth import params
 
 SEX_MF = "M = male, F = female"
@@ -49,7 +50,7 @@ def _event_columns(date: Column, type_name: str, cost_name: str, source: str) ->
             type_name,
             "string",
             "code",
-            f"event type; code list in event_streams.csv (source={source})",
+            f"event type: {', '.join(sources.source(source).events)} (named in the source catalogue)",
         ),
         Column(cost_name, "string", "GMCA code", "GMCA Unit Cost Database v1.4 code, e.g. HO3.0.2"),
     )
@@ -480,8 +481,9 @@ def render_markdown() -> str:
         "Generated from `src/upstream/synth/extracts/contracts.py` by",
         "`python -m upstream.synth.extracts.contracts > docs/data-contracts.md`; a test keeps them equal.",
         "Files live in `DIR/extracts/` after `upstream synth --out DIR`. Every row is one service event",
-        "with a date and a GMCA Unit Cost Database v1.4 code; event types per source and their GMCA",
-        "codes are in `src/upstream/synth/data/event_streams.csv`. Identity fields carry noise",
+        "with a date and a GMCA Unit Cost Database v1.4 code. Each source's event types and what they",
+        "are called are in the source catalogue (`src/upstream/data/sources.toml`, docs/sources.md);",
+        "their GMCA codes in `src/upstream/synth/data/event_streams.csv`. Identity fields carry noise",
         "(typos, nicknames, old or hyphenated surnames, transposed day/month, stale addresses,",
         "duplicate registrations with a second local id) at the rates in `docs/synth.md`.",
         "CSV files have a header row; values are quoted only when needed; empty = missing.",
