@@ -49,9 +49,10 @@ def environment(data_dir: Path) -> dict[str, str]:
 
 
 LOAD = """
-from upstream.web.commands import migrate
-migrate()
-from upstream.directory.pipeline import load_synthetic, ward_names
+from upstream.jobs.database import operational_database
+operational_database()
+from upstream.directory.demo import load_synthetic
+from upstream.synth.places import ward_names
 from upstream.directory import taxonomy
 per_item = -(-{services} // len(taxonomy.all_items()))
 report = load_synthetic(ward_names({wards}), per_item=per_item)
@@ -63,7 +64,7 @@ print(len(report.created))
 # go out in separate writes, and Nagle would hold the body for the client's delayed ACK.
 SERVER_PROCESSES = 2
 SERVE = """
-from upstream.web.commands import setup_django
+from upstream.jobs.database import setup_django
 setup_django()
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application

@@ -127,13 +127,13 @@ def test_the_last_resort_line_for_a_file_problem_says_what_and_where(
 def test_a_file_problem_deep_in_a_command_is_one_line_not_a_traceback_fault_injected(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from upstream.economics import commands
+    from upstream.economics.examples import EXAMPLES
 
     def unwritable(*_: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "report.html"))
 
     monkeypatch.setattr("upstream.economics.report.write_all", unwritable)
-    case = Path(commands.__file__).parents[3] / "examples" / "cases" / "parenting-programme.toml"
+    case = EXAMPLES / "parenting-programme.toml"
     line = refused_in_one_line(["appraise", str(case), "--out", str(tmp_path), "--draws", "10"])
     assert line == f"error: {tmp_path / 'report.html'}: permission denied"
 

@@ -1,7 +1,6 @@
 """The `upstream` command: thin commands that call services.
 
-Each capability registers its own commands from its `commands.py`, so the parts of the product
-stay in their own folders. Domain errors become one clear line on stderr and exit code 2.
+Every command is a job in `upstream.jobs`, which registers it here. Domain errors become one clear line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -85,29 +84,20 @@ def _root(
 
 
 def _register_commands() -> None:
-    # Imported here, not at module top, so `upstream --help` stays quick and a broken
-    # capability names itself rather than breaking the whole CLI.
-    from upstream import demo
-    from upstream.casework import commands as casework_commands
-    from upstream.directory import commands as directory_commands
-    from upstream.economics import commands as economics_commands
-    from upstream.governance import commands as governance_commands
-    from upstream.identify import commands as identify_commands
-    from upstream.insight import commands as insight_commands
-    from upstream.synth import commands as synth_commands
-    from upstream.web import commands as web_commands
-
-    for module in (
-        synth_commands,
-        economics_commands,
-        insight_commands,
-        web_commands,
-        directory_commands,
-        casework_commands,
-        governance_commands,
-        identify_commands,
+    # Every command is a job (upstream.jobs): the floor above everything it orchestrates.
+    from upstream.jobs import (
+        audit,
+        casework,
         demo,
-    ):
+        directory,
+        economics,
+        identify,
+        insight,
+        synth,
+        web,
+    )
+
+    for module in (synth, economics, insight, web, directory, casework, audit, identify, demo):
         module.register(app)
 
 

@@ -254,8 +254,8 @@ def test_published_flags_show_on_the_person_page_only_when_their_evidence_is_in_
 
 def test_the_demo_gives_the_demo_team_a_caseload_of_whole_households_once(family) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import create_user
-    from upstream.casework.demo import allocate_demo_caseload
     from upstream.casework.models import Allocation
+    from upstream.jobs.casework import allocate_demo_caseload
 
     pat = create_user(role=Role.PRACTITIONER, team=TEAM)
     manager = create_user(role=Role.TEAM_MANAGER, team=TEAM)

@@ -13,29 +13,42 @@ from tests.test_cli import refused_in_one_line
 from upstream.cli import app
 from upstream.directory import validation
 from upstream.directory.models import Service
-from upstream.directory.pipeline import city_ward_names, load_for_city, ward_names
 from upstream.directory.synthetic import JOURNEY_SERVICE_ID
 from upstream.errors import InputError
+from upstream.jobs.directory import city_ward_names, load_for_city
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+WARDS = ["Ashfield", "Brookvale", "Copperhill", "Dovecote"]
+
+
 def city(tmp_path: Path, **manifest: object) -> Path:
-    (tmp_path / "manifest.json").write_text(json.dumps({"people": 20_000, "seed": 42, **manifest}))
+    document = {"people": 20_000, "seed": 42, "wards": WARDS, **manifest}
+    (tmp_path / "manifest.json").write_text(json.dumps(document))
     return tmp_path
 
 
 @pytest.mark.core
-def test_the_city_wards_come_from_the_manifest_or_the_citys_own_rule(tmp_path: Path) -> None:
-    assert city_ward_names(city(tmp_path)) == ["Ashfield", "Brookvale", "Copperhill", "Dovecote"]
+def test_the_city_wards_come_from_its_manifest(tmp_path: Path) -> None:
+    assert city_ward_names(city(tmp_path)) == WARDS
     assert city_ward_names(city(tmp_path, wards=["North", "South"])) == ["North", "South"]
-    assert ward_names(42)[-1] == "Brookvale 41"
+    assert city_ward_names(city(tmp_path, wards=[{"name": "East"}])) == ["East"]
 
 
 @pytest.mark.core
 def test_a_folder_without_a_city_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no synthetic city"):
+    with pytest.raises(InputError, match="no synthetic city here"):
         city_ward_names(tmp_path)
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("wards", [None, [], [""], [1, 2], "North"])
+def test_a_manifest_without_ward_names_is_refused_with_what_to_do(
+    tmp_path: Path, wards: object
+) -> None:
+    with pytest.raises(InputError, match=r"lists no ward names.*--regenerate"):
+        city_ward_names(city(tmp_path, wards=wards))
 
 
 def test_the_pipeline_loads_the_synthetic_directory_once(tmp_path: Path) -> None:

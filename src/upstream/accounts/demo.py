@@ -42,17 +42,8 @@ def ensure_demo_accounts(*, password: str = "", is_production: bool = False) -> 
         user.set_password(password)
         user.save()
         logins.append(DemoLogin(user.username, password, role))
-    _allocate_demo_caseload()
     return logins
 
 
-def _allocate_demo_caseload() -> None:
-    # Casework gives the demo team (and the demo practitioner) a caseload once people are
-    # published; it does nothing before a publish or when the team already has one.
-    from upstream.casework.demo import allocate_demo_caseload
-
-    allocate_demo_caseload(
-        team=DEMO_TEAM,
-        practitioner=User.objects.get(username=demo_username(Role.PRACTITIONER)),
-        manager=User.objects.get(username=demo_username(Role.TEAM_MANAGER)),
-    )
+def demo_user(role: Role) -> User:
+    return User.objects.get(username=demo_username(role))

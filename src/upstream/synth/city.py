@@ -109,7 +109,7 @@ def generate_city(
     files.append(
         _write_table(out, "truth/record_truth.parquet", pa.concat_tables(record_truth), "truth")
     )
-    manifest = _manifest(people, seed, files)
+    manifest = _manifest(people, seed, files, places.ward_names)
     writer.write_manifest(out, manifest)
     step("manifest")
     return manifest
@@ -217,7 +217,11 @@ def _stream_codes(view: CityView, stream: np.ndarray) -> pa.Array:
     return pa.array([s.gmca_code for s in view.streams]).take(pa.array(stream))
 
 
-def _manifest(people: int, seed: int, files: list[dict[str, object]]) -> dict[str, object]:
+def _manifest(
+    people: int, seed: int, files: list[dict[str, object]], wards: list[str]
+) -> dict[str, object]:
+    # The wards are listed so that whoever reads the city (the directory's demo step) learns
+    # them from the data, as it would from a council's, not from the generator's code.
     return {
         "generator": "upstream.synth",
         "generator_version": params.GENERATOR_VERSION,
@@ -225,5 +229,6 @@ def _manifest(people: int, seed: int, files: list[dict[str, object]]) -> dict[st
         "people": people,
         "window": {"start": str(params.WINDOW_START), "end": str(params.WINDOW_END)},
         "records_in_extracts": sum(int(f["rows"]) for f in files if f["kind"] == "extract"),  # type: ignore[call-overload]
+        "wards": wards,
         "files": files,
     }

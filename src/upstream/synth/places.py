@@ -138,6 +138,14 @@ def ward_count(n_people: int) -> int:
     return int(np.clip(round(40 * n_people / params.MAX_PEOPLE), 4, 40))
 
 
+def ward_names(n_wards: int) -> list[str]:
+    """The wards' names: stems in order, numbered after the stems run out."""
+    return [
+        f"{_WARD_STEMS[i % len(_WARD_STEMS)]}{'' if i < len(_WARD_STEMS) else ' ' + str(i)}"
+        for i in range(n_wards)
+    ]
+
+
 def build_places(rng: np.random.Generator, n_properties: int, n_wards: int) -> Places:
     ward_deprivation = rng.normal(0, 1, n_wards)
     ward = np.sort(rng.integers(0, n_wards, n_properties))
@@ -145,12 +153,8 @@ def build_places(rng: np.random.Generator, n_properties: int, n_wards: int) -> P
     tenure = _tenure_by_deprivation(deprivation)
     uprn = UPRN_BASE + np.sort(rng.choice(9_000_000_000, size=n_properties, replace=False))
     postcode, line1, line2 = _addresses(rng, ward, tenure)
-    names = [
-        f"{_WARD_STEMS[i % len(_WARD_STEMS)]}{'' if i < len(_WARD_STEMS) else ' ' + str(i)}"
-        for i in range(n_wards)
-    ]
     return Places(
-        names,
+        ward_names(n_wards),
         ward_deprivation,
         uprn.astype(np.int64),
         ward,

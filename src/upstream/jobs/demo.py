@@ -1,12 +1,12 @@
 """The main job: the synthetic city, every pipeline that exists so far, the web app with demo
 accounts. `make demo` (the README's first command) runs `upstream demo`.
 
-Capabilities add their batch steps to :data:`PIPELINES`, in the order they must run.
+Capabilities add their batch steps to :data:`PIPELINE`, as callables, in the order they must
+run. Each step takes the city's folder and the data directory.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,93 +15,94 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from upstream.economics.examples import appraise_examples
 from upstream.errors import InputError
+from upstream.jobs import casework, directory, identify, insight
+from upstream.jobs.database import operational_database
 
 console = Console()
 
 
 @dataclass(frozen=True)
-class PipelineStep:
+class Step:
     name: str
     description: str
-    target: str  # "module:function", called with (city_dir: Path, data_dir: Path)
-
-    def load(self) -> Callable[[Path, Path], None]:
-        module_name, function_name = self.target.split(":")
-        step: Callable[[Path, Path], None] = getattr(
-            importlib.import_module(module_name), function_name
-        )
-        return step
+    run: Callable[[Path, Path], None]  # (city_dir, data_dir)
 
 
 # Every batch step the main job runs after the synthetic city is generated.
-PIPELINES: list[PipelineStep] = [
-    PipelineStep(
-        "ingest", "validate and import the agency extracts", "upstream.insight.service:ingest_step"
-    ),
-    PipelineStep(
+PIPELINE: tuple[Step, ...] = (
+    Step("ingest", "validate and import the agency extracts", insight.ingest_step),
+    Step(
         "link",
         "link people and households, cost the need, write the quality report",
-        "upstream.insight.service:link_step",
+        insight.link_step,
     ),
-    PipelineStep(
+    Step(
         "publish",
         "publish people, households, timeline and costs to the operational database",
-        "upstream.people.pipeline:publish_step",
+        insight.publish_step,
     ),
-    PipelineStep(
+    Step(
         "directory",
         "the synthetic services directory for the city's wards (Open Referral UK)",
-        "upstream.directory.pipeline:load_for_city",
+        directory.load_for_city,
     ),
-    PipelineStep(
+    Step(
         "casework",
         "index the published people for Find a person (names, postcodes, agency identifiers)",
-        "upstream.casework.demo:prepare",
+        casework.index_step,
     ),
-    PipelineStep(
+    Step(
         "economics",
         "appraise the example business cases for commissioners (reports in the web app)",
-        "upstream.economics.examples:appraise_examples",
+        appraise_examples,
     ),
-    PipelineStep(
+    Step(
         "identify",
-        "rules, cohorts and gated models over the linked city; publish flags (issue 7)",
-        "upstream.identify.pipeline:identify_city",
+        "rules, cohorts and gated models over the linked city; publish flags",
+        identify.identify_step,
     ),
-]
+)
+
+
+def city_is_current(out: Path, *, people: int, seed: int) -> bool:
+    """Whether `out` holds a city with these people and seed that lists its wards (cities made
+    before the manifest listed them are made again)."""
+    manifest_path = out / "manifest.json"
+    if not manifest_path.exists():
+        return False
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return (
+        manifest.get("people") == people
+        and manifest.get("seed") == seed
+        and bool(manifest.get("wards"))
+    )
 
 
 def ensure_city(*, people: int, seed: int, out: Path, regenerate: bool) -> None:
     """Generate the city unless one with the same people and seed is already there."""
-    manifest_path = out / "manifest.json"
-    if manifest_path.exists() and not regenerate:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("people") == people and manifest.get("seed") == seed:
-            console.print(
-                f"Using the synthetic city already in {out} ({people:,} people, seed {seed})."
-            )
-            return
-    from upstream.synth.commands import synth  # the CLI command, for its progress bars
+    if city_is_current(out, people=people, seed=seed) and not regenerate:
+        console.print(
+            f"Using the synthetic city already in {out} ({people:,} people, seed {seed})."
+        )
+        return
+    from upstream.jobs.synth import synth  # the CLI command, for its progress bars
 
     synth(people=people, seed=seed, out=out)
 
 
-def run_pipelines(city_dir: Path, data_dir: Path) -> None:
+def run_pipeline(city_dir: Path, data_dir: Path, steps: tuple[Step, ...] = PIPELINE) -> None:
     if not (city_dir / "manifest.json").exists():
         raise InputError(
             "no synthetic city here (no manifest.json); run `upstream synth` first",
             where=str(city_dir),
         )
-    from upstream.web.commands import migrate
-
     # Steps that publish write to the operational database: its tables must exist first.
-    migrate()
-    for step in PIPELINES:
+    operational_database()
+    for step in steps:
         console.print(f"[bold]{step.name}[/]: {step.description}")
-        step.load()(city_dir, data_dir)
-    if not PIPELINES:
-        console.print("No pipelines yet beyond the synthetic city.")
+        step.run(city_dir, data_dir)
 
 
 def pipelines(
@@ -114,7 +115,7 @@ def pipelines(
     from upstream.config import load_settings
 
     data_dir = load_settings().data_dir
-    run_pipelines(city or data_dir / "city", data_dir)
+    run_pipeline(city or data_dir / "city", data_dir)
 
 
 def demo(
@@ -130,14 +131,13 @@ def demo(
 ) -> None:
     """The main job: generate the city, run the pipelines, start the web app with demo accounts."""
     from upstream.config import load_settings
-    from upstream.web import commands as web
+    from upstream.jobs import web
 
     data_dir = load_settings().data_dir
     city_dir = data_dir / "city"
     ensure_city(people=people, seed=seed, out=city_dir, regenerate=regenerate)
-    run_pipelines(city_dir, data_dir)
-    web.migrate()
-    web.print_logins()
+    run_pipeline(city_dir, data_dir)
+    web.demo_logins()
     web.run_server(host, port)
 
 

@@ -8,7 +8,6 @@ exits 1.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from rich.console import Console
 
 from upstream.errors import InputError
 from upstream.governance.checkpoints import Anchor, append_anchor, last_anchor, parse_anchor
+from upstream.jobs.database import setup_django
 
 if TYPE_CHECKING:
     from upstream.governance.audit import Verification
@@ -30,10 +30,7 @@ audit_app = typer.Typer(
 def open_audit_log() -> None:
     """Set Django up over the existing operational database; refuse one that is not there or
     holds no audit log, without creating, migrating or writing anything."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.web.settings")
-    import django
-
-    django.setup()
+    setup_django(make_data_dir=False)
     from django.db import DatabaseError, connection
 
     name = str(connection.settings_dict["NAME"])

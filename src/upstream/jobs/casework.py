@@ -1,20 +1,35 @@
-"""The demo: index the published people for search, and give the demo practitioner and team a
+"""`upstream casework index`, and the demo steps that index people and give the demo team a
 caseload of whole households, so the README's main job has someone to find."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils import timezone
+import typer
+from rich.console import Console
+
+from upstream.jobs.database import operational_database
+
+console = Console()
+casework_app = typer.Typer(
+    help="Casework: the person search index and demo caseloads.", no_args_is_help=True
+)
 
 DEMO_HOUSEHOLDS = 6  # allocated to the demo team; the first half to the demo practitioner
 
 
-def prepare(city_dir: Path, data_dir: Path) -> None:
-    """Pipeline step (after publish): rebuild the search index."""
-    from upstream.web.commands import migrate
+@casework_app.command("index")
+def index_command() -> None:
+    """Rebuild the person search index (names, postcodes, agency identifiers) after a publish."""
+    operational_database()
+    from upstream.casework.search import rebuild_index
 
-    migrate()
+    console.print(f"Search index rebuilt: {rebuild_index():,} keys.")
+
+
+def index_step(city_dir: Path, data_dir: Path) -> None:
+    """Demo step (after publish): rebuild the search index."""
+    operational_database()
     from upstream.casework.search import rebuild_index
 
     rebuild_index()
@@ -23,6 +38,8 @@ def prepare(city_dir: Path, data_dir: Path) -> None:
 def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) -> int:
     """Allocate the costliest households with three or more members to the demo team
     (idempotent: does nothing if the team already has a caseload). Returns people allocated."""
+    from django.utils import timezone
+
     from upstream.casework.models import Allocation, SearchKey
     from upstream.casework.search import rebuild_index
     from upstream.people.models import Household, Person
@@ -51,3 +68,7 @@ def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) 
         )
         allocated |= members
     return len(allocated)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(casework_app, name="casework")

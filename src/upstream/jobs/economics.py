@@ -1,4 +1,4 @@
-"""CLI commands for economics: `upstream appraise CASEFILE`."""
+"""`upstream appraise CASEFILE`, and the demo step that appraises the example cases."""
 
 from __future__ import annotations
 

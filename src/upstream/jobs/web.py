@@ -1,4 +1,4 @@
-"""CLI commands for the web app: migrate, demo accounts, serve, and a pass-through to Django."""
+"""`upstream serve`, `upstream demo-accounts` and `upstream manage`: the web app's commands."""
 
 from __future__ import annotations
 
@@ -8,36 +8,28 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from upstream.jobs.database import operational_database, setup_django
+
 console = Console()
 
 
-def setup_django() -> None:
-    """Configure Django once, on demand (never at import time)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.web.settings")
-    import django
-
-    django.setup()
+def demo_logins(password: str = "") -> None:
+    """Create or reset one demo account per role, give the demo team its caseload once people
+    are published, and print the logins."""
     from django.conf import settings
 
-    # The SQLite default lives in the data directory; make it on first use.
-    settings.UPSTREAM.data_dir.mkdir(parents=True, exist_ok=True)
-
-
-def migrate(verbosity: int = 0) -> None:
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-
-
-def print_logins(password: str = "") -> None:
-    from django.conf import settings
-
-    from upstream.accounts.demo import ensure_demo_accounts
+    from upstream.accounts.demo import DEMO_TEAM, demo_user, ensure_demo_accounts
+    from upstream.accounts.roles import Role
+    from upstream.jobs.casework import allocate_demo_caseload
 
     logins = ensure_demo_accounts(
         password=password or os.environ.get("UPSTREAM_DEMO_PASSWORD", ""),
         is_production=settings.UPSTREAM.is_production,
+    )
+    allocate_demo_caseload(
+        team=DEMO_TEAM,
+        practitioner=demo_user(Role.PRACTITIONER),
+        manager=demo_user(Role.TEAM_MANAGER),
     )
     table = Table(title="Demo accounts (one per role; synthetic data only)", title_justify="left")
     for column in ("Role", "Username", "Password"):
@@ -61,8 +53,8 @@ def demo_accounts(
     ),
 ) -> None:
     """Create or reset one demo account per role and print the logins."""
-    migrate()
-    print_logins(password)
+    operational_database()
+    demo_logins(password)
 
 
 def serve(
@@ -70,7 +62,7 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Apply database migrations and start the web app."""
-    migrate()
+    operational_database()
     run_server(host, port)
 
 

@@ -1,4 +1,4 @@
-"""CLI commands for the synthetic city: `upstream synth`."""
+"""`upstream synth`: generate the synthetic city."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CLI commands for insight: `upstream ingest`, `upstream link`, `upstream publish`."""
+"""`upstream ingest`, `upstream link`, `upstream publish`, and the demo's steps that run them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from upstream.jobs.database import operational_database
 
 console = Console()
 
@@ -92,14 +94,41 @@ def link(
 
 def publish() -> None:
     """Write the latest linkage run into the operational database (replaces the published tables)."""
-    from upstream.web.commands import migrate, setup_django
-
-    setup_django()
-    migrate()
+    operational_database()
     from upstream.people.publish import publish as publish_tables
 
     counts = publish_tables(_data_dir(), progress=console.print)
     console.print(f"Published: {counts}")
+
+
+def ingest_step(city_dir: Path, data_dir: Path) -> None:
+    """Demo step: import the city's extracts."""
+    from upstream.insight.service import run_ingest
+
+    reports, path = run_ingest(city_dir / "extracts", data_dir)
+    accepted = sum(r.accepted for r in reports)
+    rejected = sum(r.rejected for r in reports)
+    print(f"  imported {accepted:,} rows, rejected {rejected:,} (report: {path})")
+
+
+def link_step(city_dir: Path, data_dir: Path) -> None:
+    """Demo step: link people and households, write the quality report."""
+    from upstream.insight.service import run_link
+
+    run, result = run_link(data_dir, city_dir=city_dir)
+    accuracy = result.get("accuracy") or {}
+    f1 = accuracy.get("pairwise_f1", "n/a") if isinstance(accuracy, dict) else "n/a"
+    print(
+        f"  {run.counts.get('people', 0):,} people; pairwise F1 {f1}; report: {run.folder / 'quality.html'}"
+    )
+
+
+def publish_step(city_dir: Path, data_dir: Path) -> None:
+    """Demo step: publish the latest run to the operational database."""
+    operational_database()
+    from upstream.people.publish import publish as publish_tables
+
+    publish_tables(data_dir, progress=lambda line: print(f"  {line}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""`upstream directory …`: import and export Open Referral UK JSON, load the synthetic directory."""
+"""`upstream directory …`: import and export Open Referral UK JSON, load the synthetic directory;
+and the demo step that loads it for the city's wards."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 
 from upstream.errors import InputError, read_user_text
+from upstream.jobs.database import operational_database
 
 console = Console()
 directory_app = typer.Typer(
@@ -18,9 +20,7 @@ directory_app = typer.Typer(
 
 
 def _django() -> None:
-    from upstream.web.commands import migrate
-
-    migrate()
+    operational_database()
 
 
 @directory_app.command("import")
@@ -96,7 +96,7 @@ def export_feed(
 
 
 @directory_app.command("load-synthetic")
-def load_synthetic(
+def load_synthetic_command(
     city: Path = typer.Option(
         None,
         help="The synthetic city whose wards to use (default: $UPSTREAM_DATA_DIR/city).",
@@ -104,10 +104,41 @@ def load_synthetic(
 ) -> None:
     """Load the synthetic directory for a synthetic city (what `upstream demo` does)."""
     from upstream.config import load_settings
-    from upstream.directory.pipeline import load_for_city
 
     data_dir = load_settings().data_dir
     load_for_city(city or data_dir / "city", data_dir)
+
+
+def city_ward_names(city_dir: Path) -> list[str]:
+    """The city's ward names, from its manifest (every city lists its wards there)."""
+    manifest_path = city_dir / "manifest.json"
+    if not manifest_path.exists():
+        raise InputError("no synthetic city here (no manifest.json)", where=str(city_dir))
+    manifest = json.loads(read_user_text(manifest_path, what="city manifest"))
+    wards = manifest.get("wards") if isinstance(manifest, dict) else None
+    if isinstance(wards, list) and wards and all(isinstance(w, dict) for w in wards):
+        wards = [w.get("name") for w in wards]
+    if not (isinstance(wards, list) and wards and all(isinstance(w, str) and w for w in wards)):
+        raise InputError(
+            'the manifest lists no ward names under "wards" (a city made before they were '
+            "listed: make it again with `upstream demo --regenerate`)",
+            where=str(manifest_path),
+        )
+    return wards
+
+
+def load_for_city(city_dir: Path, data_dir: Path) -> None:
+    """Demo step: the synthetic directory for the city's wards (Open Referral UK)."""
+    wards = city_ward_names(city_dir)
+    _django()
+    from upstream.directory.demo import journey_postcode, load_synthetic
+
+    report = load_synthetic(wards)
+    console.print(report.lines()[0])
+    console.print(
+        f"Try the citizen journey: /directory/?need=financial-help&postcode="
+        f"{journey_postcode()}&age=67&day=SA"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,11 +1,18 @@
-"""CLI commands for identification: `upstream identify` and `upstream identify-rules`."""
+"""`upstream identify` and `upstream identify-rules`, and the demo step that identifies and
+publishes flags."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+from upstream.jobs.database import operational_database
+
+if TYPE_CHECKING:
+    from upstream.identify.inputs import LinkedCity
 
 
 def identify(
@@ -26,18 +33,13 @@ def identify(
 ) -> None:
     """Run the rules (and gated models) over the linked city; write the cohort report."""
     from upstream.config import load_settings
-    from upstream.errors import InputError
-    from upstream.identify.inputs import truth_linked_events
-    from upstream.identify.pipeline import load_input, run_identification
+    from upstream.identify.pipeline import run_identification
 
     data_dir = load_settings().data_dir
     city = city or data_dir / "city"
     out = out or data_dir / "identify"
-    try:
-        dates = [date.fromisoformat(d) for d in as_of] or None
-    except ValueError as error:
-        raise InputError(f"--as-of must be YYYY-MM-DD: {error}", where="--as-of") from error
-    linked = truth_linked_events(city) if truth_linked else load_input(city, data_dir)
+    dates = _dates(as_of)
+    linked = _truth_linked(city) if truth_linked else load_input(city, data_dir)
     truth = city if (city / "truth" / "needs.parquet").exists() else None
     run = run_identification(linked, out, as_of_dates=dates, truth_dir=truth, with_models=models)
     typer.echo(f"input: {run.input_kind}")
@@ -50,10 +52,55 @@ def identify(
         )
     typer.echo(f"cohort report: {out / 'report' / 'cohort-report.html'}")
     if publish:
-        from upstream.flags.publish import publish_workspace
+        typer.echo(f"published: {publish_flags(out)}")
 
-        counts = publish_workspace(out)
-        typer.echo(f"published: {counts}")
+
+def _dates(as_of: list[str]) -> list[date] | None:
+    from upstream.errors import InputError
+
+    try:
+        return [date.fromisoformat(d) for d in as_of] or None
+    except ValueError as error:
+        raise InputError(f"--as-of must be YYYY-MM-DD: {error}", where="--as-of") from error
+
+
+def _truth_linked(city_dir: Path) -> LinkedCity:
+    # The synthetic city's own truth, to measure rules against it (never a council's data).
+    from upstream.identify.inputs import truth_linked_events
+
+    return truth_linked_events(city_dir)
+
+
+def load_input(city_dir: Path | None, data_dir: Path) -> LinkedCity:
+    """Insight's linked events when linkage has written them; else the synthetic truth."""
+    from upstream.identify.inputs import insight_linked_events
+
+    linked = insight_linked_events(data_dir)
+    if linked is not None:
+        return linked
+    return _truth_linked(city_dir or data_dir / "city")
+
+
+def publish_flags(out: Path) -> dict[str, int]:
+    operational_database()
+    from upstream.flags.publish import publish_workspace
+
+    return publish_workspace(out)
+
+
+def identify_step(city_dir: Path, data_dir: Path) -> None:
+    """Demo step: run identification over the linked city and publish its flags."""
+    from rich.console import Console
+
+    from upstream.identify.pipeline import run_identification
+
+    city = load_input(city_dir, data_dir)
+    truth = city_dir if (city_dir / "truth" / "needs.parquet").exists() else None
+    run = run_identification(city, data_dir / "identify", truth_dir=truth)
+    Console().print(
+        f"identify: {sum(run.flags.values()):,} flags on {run.as_of} from {run.input_kind}"
+    )
+    publish_flags(data_dir / "identify")
 
 
 def identify_rules(
