@@ -12,8 +12,9 @@ import os
 
 import pytest
 
-# One definition of the browser fixtures for the whole suite (see tests/browser/fixtures.py).
-pytest_plugins = ["tests.browser.fixtures"]
+# One definition of the browser fixtures and of the test city for the whole suite
+# (tests/browser/fixtures.py, tests/city.py).
+pytest_plugins = ["tests.browser.fixtures", "tests.city"]
 
 TIERS = {"core", "sqlite", "postgres", "browser"}
 ON_POSTGRES = os.environ.get("UPSTREAM_TEST_PASS") == "postgres"
