@@ -33,6 +33,46 @@ class ConfigurationError(UpstreamError):
     """A setting is missing or unsafe."""
 
 
+# What a request can be refused with. Views and services raise these; the web edge
+# (`upstream.edge`) turns each into a GOV.UK page or a JSON problem, so no view catches them.
+
+
+class Denied(UpstreamError):  # noqa: N818 (an outcome, named as the page says it)
+    """Refused, and the refusal audited by whoever raised it. `person_id` is set when recording
+    a reason would open the record (the refusal page then offers the form)."""
+
+    def __init__(self, message: str, person_id: str = "") -> None:
+        super().__init__(message)
+        self.person_id = person_id
+
+
+class NotFound(UpstreamError):  # noqa: N818
+    """Nothing has this ID (a person, a household, a flag, a table): the message says which."""
+
+
+class Moved(UpstreamError):  # noqa: N818
+    """The person ID was merged or split into another (a person's lineage): follow it."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(f"This person's ID is now {person_id}")
+        self.person_id = person_id
+
+
+class InvalidFields(InputError):  # noqa: N818
+    """Several fields that cannot be used, each with its message (a download's search)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {text}" for name, text in fields.items()))
+        self.fields = fields
+
+
+class AuditUnavailableError(UpstreamError):
+    """The audit log cannot take an entry, so nothing that must be audited can happen."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message}; run `upstream audit verify`", where="audit log")
+
+
 def read_user_text(path: Path, *, what: str = "file") -> str:
     """The text of a UTF-8 file the user named; `what` names it in errors ("case file")."""
     if path.is_dir():

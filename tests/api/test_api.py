@@ -143,7 +143,7 @@ def test_governance_api_is_for_the_dpo_only(family, sign_in) -> None:  # type: i
 def test_the_dpo_reviews_a_reason_and_a_manager_ends_an_allocation_through_the_api(
     family, sign_in
 ) -> None:  # type: ignore[no-untyped-def]
-    from upstream.casework.models import Allocation
+    from upstream.governance.models import Allocation
 
     _, pat = sign_in(Role.PRACTITIONER)
     pat.post(

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from upstream.accounts.models import User
-from upstream.casework.models import Allocation
 from upstream.casework.search import index_people
+from upstream.governance.models import Allocation
 from upstream.people.models import (
     CostEntry,
     Household,
@@ -151,5 +151,9 @@ def allocate(
         )
     )
     return Allocation.objects.create(
-        person=person, team=team, worker=worker, allocated_by=manager, allocated_at=timezone.now()
+        person_id=person.person_id,
+        team=team,
+        worker=worker,
+        allocated_by=manager,
+        allocated_at=timezone.now(),
     )

@@ -248,7 +248,7 @@ def test_every_role_is_shown_only_the_sources_its_purpose_covers(family, sign_in
 
 
 def test_a_team_manager_cannot_allocate_a_stranger_without_recording_why(family, sign_in) -> None:  # type: ignore[no-untyped-def]
-    from upstream.casework.models import Allocation
+    from upstream.governance.models import Allocation
 
     _, manager = sign_in(Role.TEAM_MANAGER)
     person_id = family["mother"].person_id
@@ -260,8 +260,7 @@ def test_a_team_manager_cannot_allocate_a_stranger_without_recording_why(family,
 def test_an_allocation_on_a_recorded_reason_names_it_for_the_data_protection_officer(
     family, sign_in
 ) -> None:  # type: ignore[no-untyped-def]
-    from upstream.casework.models import Allocation
-    from upstream.governance.models import RecordedReason
+    from upstream.governance.models import Allocation, RecordedReason
 
     _, manager = sign_in(Role.TEAM_MANAGER)
     person_id = family["mother"].person_id

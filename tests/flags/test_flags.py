@@ -13,11 +13,11 @@ from django.utils import timezone
 from tests.factories import create_user
 from upstream.accounts.roles import Role
 from upstream.casework import services as casework
-from upstream.casework.models import Allocation
+from upstream.errors import Denied
 from upstream.flags import services
 from upstream.flags.models import Flag, FlagMember, FlagSighting, Override
 from upstream.governance.audit import Actor
-from upstream.governance.models import AuditEntry
+from upstream.governance.models import Allocation, AuditEntry
 from upstream.governance.pseudonyms import pseudonym_for
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_a_practitioner_sees_a_persons_flags_and_the_view_is_audited(published: 
 def test_an_analyst_sees_no_ones_flags(published: Path) -> None:
     _, person_id = household_flag_person()
     analyst = create_user(role=Role.ANALYST)
-    with pytest.raises(casework.Denied):
+    with pytest.raises(Denied):
         casework.person_flags(Actor.for_user(analyst), analyst, pseudonym_for(person_id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.errors import HttpError
@@ -16,10 +17,11 @@ from upstream.api import schemas as s
 from upstream.casework import services
 from upstream.casework.search import Query as SearchQuery
 from upstream.casework.story import Period
+from upstream.casework.subject_access import subject_access_report
 from upstream.casework.tables import household_json, person_json
-from upstream.casework.views import caseload_rows
-from upstream.errors import InputError
+from upstream.errors import Denied, InputError, Moved, NotFound
 from upstream.governance import reasons as recorded_reasons
+from upstream.governance.access import require_dpo
 from upstream.governance.audit import Actor, Event, record, verify
 from upstream.governance.models import Dataset
 from upstream.governance.services import (
@@ -61,11 +63,11 @@ def _check_id(value: str) -> str:
 def _story_or_error(call: Any) -> Any:
     try:
         return call()
-    except services.Denied as denial:
+    except Denied as denial:
         raise HttpError(403, denial.message) from None
-    except services.NotFound:
+    except NotFound:
         raise HttpError(404, "No record has this ID") from None
-    except services.Moved as moved:
+    except Moved as moved:
         raise HttpError(404, f"This person's ID is now {moved.person_id}") from None
 
 
@@ -117,7 +119,7 @@ def record_reason(request: HttpRequest, person_id: str, body: s.ReasonIn) -> Any
         grant = services.record_access_reason(
             _actor(request), user, person_id, clean(body.purpose), clean(body.reason)
         )
-    except services.Denied as denial:
+    except Denied as denial:
         raise HttpError(403, denial.message) from None
     except InputError as error:
         raise HttpError(422, error.one_line()) from None
@@ -151,22 +153,10 @@ def household(request: HttpRequest, household_id: str, filters: Query[s.PeriodIn
     "", response={200: list[s.CaseloadOut], **ERRORS}, summary="Your caseload, and your team's"
 )
 def my_caseload(request: HttpRequest) -> Any:
-    user = _user(request)
-    if user.role_enum not in {Role.PRACTITIONER, Role.TEAM_MANAGER}:
-        services.refuse(
-            _actor(request), "view-caseload", "Caseloads are for practitioners and team managers."
-        )
-        raise HttpError(403, "Caseloads are for practitioners and team managers.")
-    rows = caseload_rows(user)
-    record(
-        _actor(request),
-        Event(
-            action="view-caseload",
-            people_shown=tuple(r["person_id"] for r in rows),
-            detail={"format": "api"},
-        ),
-    )
-    return rows
+    try:
+        return services.view_caseload(_actor(request), _user(request), view="api")
+    except Denied as denial:
+        raise HttpError(403, denial.message) from None
 
 
 @caseload.post(
@@ -180,11 +170,11 @@ def allocate(request: HttpRequest, body: s.AllocationIn) -> Any:
         allocation = services.allocate(
             _actor(request), user, clean(body.person_id)[:16], clean(body.worker)[:150]
         )
-    except services.Denied as denial:
+    except Denied as denial:
         raise HttpError(403, denial.message) from None
     except InputError as error:
         raise HttpError(422, error.one_line()) from None
-    row = next(r for r in caseload_rows(user) if r["allocation"] == allocation.pk)
+    row = next(r for r in services.caseload_rows(user) if r["allocation"] == allocation.pk)
     return Status(201, row)
 
 
@@ -196,15 +186,16 @@ def allocate(request: HttpRequest, body: s.AllocationIn) -> Any:
 def end_allocation(request: HttpRequest, allocation_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:  # type: ignore[type-arg]
     try:
         services.end_allocation(_actor(request), _user(request), allocation_id)
-    except services.Denied as denial:
+    except Denied as denial:
         raise HttpError(403, denial.message) from None
     return {"detail": "Allocation ended"}
 
 
 def _require_dpo(request: HttpRequest, action: str) -> None:
-    if _user(request).role_enum != Role.DATA_PROTECTION_OFFICER:
-        services.refuse(_actor(request), action, "data protection officer only")
-        raise HttpError(403, "This is for the data protection officer.")
+    try:
+        require_dpo(_actor(request), _user(request), action)
+    except PermissionDenied as refused:
+        raise HttpError(403, str(refused)) from None
 
 
 @governance.get(
@@ -256,34 +247,17 @@ def audit_verify(request: HttpRequest) -> Any:
     summary="A subject-access report",
 )
 def subject_access(request: HttpRequest, person_id: str) -> Any:
-    from upstream.governance.services import reasons_about, who_looked
-    from upstream.governance.views import _source_records
-
     _require_dpo(request, "subject-access-report")
-    story = _story_or_error(
-        lambda: services.view_person(
+    _, report = _story_or_error(
+        lambda: subject_access_report(
             _actor(request),
             _user(request),
             _check_id(person_id),
-            Period(),
             view="api subject-access report",
+            fmt="api",
         )
     )
-    record(
-        _actor(request),
-        Event(
-            action="subject-access-report",
-            person=person_id,
-            purpose="subject_access",
-            detail={"format": "api"},
-        ),
-    )
-    return {
-        **person_json(story),
-        "source_records": _source_records(person_id),
-        "recorded_reasons": reasons_about(person_id),
-        "who_looked": who_looked(person_id),
-    }
+    return report
 
 
 @governance.get(

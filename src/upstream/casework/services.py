@@ -1,7 +1,10 @@
-"""What the pages and the API do, in one place: decide access, build the story, audit it.
+"""What the pages and the API do, in one place: ask the access decision, build the story,
+audit it.
 
-Every read of a person's or household's data, and every refusal, writes an audit entry here,
-so the pages and their JSON twins are audited the same way.
+Each service that shows a person's or a household's records asks `governance.access.decide`
+once and passes the decision down. Every read, and every refusal, writes an audit entry, so
+the pages, their JSON twins and the API are audited the same way. Failures are domain errors
+(`upstream.errors`: Denied, NotFound, Moved, InputError) that the web edge turns into pages.
 """
 
 from __future__ import annotations
@@ -14,25 +17,15 @@ from django.utils import timezone
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
-from upstream.casework.access import (
-    CASEWORK_ROLES,
-    Access,
-    access_to_person,
-    may_search,
-    visible_people,
-    working_relationships,
-)
-from upstream.casework.models import Allocation
 from upstream.casework.search import Query, find_people
 from upstream.casework.story import (
     HouseholdStory,
     Period,
     PersonStory,
-    household_access,
     household_story,
     person_story,
 )
-from upstream.errors import InputError
+from upstream.errors import InputError, Moved, NotFound
 from upstream.flags.models import Override
 from upstream.flags.services import (
     FlagCard,
@@ -41,70 +34,32 @@ from upstream.flags.services import (
     record_override,
     within,
 )
+from upstream.governance import access
+from upstream.governance.access import Decision, refuse
 from upstream.governance.audit import Actor, Event, record
-from upstream.governance.models import RecordedReason
-from upstream.governance.pseudonyms import PREFIX as PSEUDONYM
+from upstream.governance.models import Allocation, RecordedReason
 from upstream.governance.pseudonyms import person_for, pseudonym_for
 from upstream.governance.reasons import record_reason
 from upstream.governance.register import dataset_code_for
 from upstream.governance.services import person_id_error
-from upstream.people.models import Household, Person, PersonLineage
-
-
-class Denied(Exception):  # noqa: N818 (an outcome, named as the page says it)
-    """Refused (and audited). `person_id` is set when recording a reason would help."""
-
-    def __init__(self, message: str, person_id: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.person_id = person_id
-
-
-class NotFound(Exception):  # noqa: N818
-    pass
-
-
-class Moved(Exception):  # noqa: N818
-    """The person ID was merged or split into another (PersonLineage): follow it."""
-
-    def __init__(self, person_id: str) -> None:
-        super().__init__(person_id)
-        self.person_id = person_id
-
-
-def refuse(
-    actor: Actor,
-    action: str,
-    message: str,
-    *,
-    person: str = "",
-    household: str = "",
-    detail: dict[str, Any] | None = None,
-) -> Denied:
-    record(
-        actor,
-        Event(
-            action=action,
-            outcome="denied",
-            person=person,
-            household=household,
-            reason=message,
-            detail=detail or {},
-        ),
-    )
-    return Denied(message, person)
+from upstream.people.models import Household, HouseholdMembership, Person, PersonLineage
 
 
 def _read_event(
-    action: str, access: Access, *, person: str = "", household: str = "", detail: dict[str, Any]
+    action: str,
+    decision: Decision,
+    *,
+    person: str = "",
+    household: str = "",
+    detail: dict[str, Any],
 ) -> Event:
     return Event(
         action=action,
         person=person,
         household=household,
-        purpose=access.purpose.value if access.purpose else "",
-        reason=access.reason,
-        detail={"basis": access.basis, "sources": sorted(access.sources), **detail},
+        purpose=decision.purpose.value,
+        reason=decision.reason,
+        detail={"basis": decision.basis, "sources": sorted(decision.sources), **detail},
     )
 
 
@@ -115,7 +70,7 @@ def _person(person_id: str) -> Person:
     moved = PersonLineage.objects.filter(old_person_id=person_id).order_by("-id").first()
     if moved is not None:
         raise Moved(moved.new_person_id)
-    raise NotFound(person_id)
+    raise NotFound("No person has this ID")
 
 
 def period_detail(period: Period) -> dict[str, str]:
@@ -126,44 +81,23 @@ def period_detail(period: Period) -> dict[str, str]:
     }
 
 
-def decide(
-    actor: Actor, user: User, person_id: str, *, action: str, view: str
-) -> tuple[str, Access]:
-    """The one access decision for anything that shows a person's records: pages, downloads,
-    flags, overrides and the API. Returns the real person ID behind the one asked for
-    (analysts ask by pseudonym) and the access granted; refuses (audited) otherwise, before
-    looking the person up, so a refusal never says whether someone exists."""
-    if user.role_enum == Role.ANALYST:
-        real = person_for(person_id) if person_id.upper().startswith(PSEUDONYM) else None
-        if real is None:
-            raise refuse(
-                actor,
-                action,
-                "Analysts open pseudonymised records by pseudonym only.",
-                person=person_id,
-                detail={"view": view},
-            )
-        person_id = real
-    access = access_to_person(user, person_id)
-    if not access.allowed:
-        raise refuse(actor, action, access.message, person=person_id, detail={"view": view})
-    return person_id, access
-
-
 def view_person(
     actor: Actor, user: User, person_id: str, period: Period, *, view: str = "person page"
 ) -> PersonStory:
     """A person's story for this viewer, audited; Denied (audited) without access."""
-    real, access = decide(actor, user, person_id, action="view-person", view=view)
+    decision = access.decide(actor, user, person=person_id, action="view-person", view=view)
     try:
-        person = _person(real)
-    except Moved as moved:
-        if access.pseudonymised:  # following the move would show the new real ID
-            raise NotFound(person_id) from None
-        raise moved from None
-    story = person_story(person, user, access, period)
+        person = _person(decision.person_id)
+    except Moved:
+        if decision.pseudonymised:  # following the move would show the new real ID
+            raise NotFound("No person has this ID") from None
+        raise
+    story = person_story(person, user, decision, period)
     event = _read_event(
-        "view-person", access, person=real, detail={"view": view, **period_detail(period)}
+        "view-person",
+        decision,
+        person=decision.person_id,
+        detail={"view": view, **period_detail(period)},
     )
     record(actor, replace(event, people_shown=story.people_shown))
     return story
@@ -175,9 +109,12 @@ class FlagsShown:
     sources the viewer's purpose does not cover."""
 
     person_id: str
-    access: Access
+    decision: Decision
     cards: list[FlagCard]
     withheld: int
+
+
+FLAGS_FOR_ANALYSTS = "Flags are shown to those who work with the person; analysts see cohorts."
 
 
 def person_flags(
@@ -186,35 +123,31 @@ def person_flags(
     person_id: str,
     *,
     view: str = "flags page",
-    access: Access | None = None,
+    decision: Decision | None = None,
 ) -> FlagsShown:
-    """The why-flagged cards through the same decision as the person page (pass `access` when
-    that page has just decided it). Sources are limited by purpose; evidence about other
-    household members shows only for those the viewer may open; the view is audited with
-    everyone it showed."""
-    if access is None:
-        person_id, access = decide(actor, user, person_id, action="flag_view", view=view)
-    if access.pseudonymised:
+    """The why-flagged cards through the same decision as the person page (pass the
+    `decision` that page, or an override, has just made). Sources are limited by purpose;
+    evidence about other household members shows only for those the viewer may open; the
+    view is audited with everyone it showed."""
+    if decision is None:
+        decision = access.decide(actor, user, person=person_id, action="flag_view", view=view)
+    person_id = decision.person_id
+    if decision.pseudonymised:
         raise refuse(
-            actor,
-            "flag_view",
-            "Flags are shown to those who work with the person; analysts see cohorts.",
-            person=person_id,
-            detail={"view": view},
+            actor, "flag_view", FLAGS_FOR_ANALYSTS, person=person_id, detail={"view": view}
         )
     cards = live_flags(person_id)
-    shown = _cards_within(user, person_id, access, cards)
+    shown = _cards_within(user, person_id, decision, cards)
     if cards:
-        purpose = access.purpose.value if access.purpose else ""
-        record_flag_view(actor, person_id, shown, purpose=purpose, view=view)
-    return FlagsShown(person_id, access, shown, len(cards) - len(shown))
+        record_flag_view(actor, person_id, shown, purpose=decision.purpose.value, view=view)
+    return FlagsShown(person_id, decision, shown, len(cards) - len(shown))
 
 
 def _cards_within(
-    user: User, person_id: str, access: Access, cards: list[FlagCard]
+    user: User, person_id: str, decision: Decision, cards: list[FlagCard]
 ) -> list[FlagCard]:
     def covered(source: str) -> bool:
-        return dataset_code_for(source, access.sources) is not None
+        return dataset_code_for(source, decision.sources) is not None
 
     others = {
         e["person_id"]
@@ -223,7 +156,7 @@ def _cards_within(
         for e in need.get("evidence", [])
         if e.get("person_id") and e["person_id"] != person_id
     }
-    visible = visible_people(user, sorted(others))
+    visible = access.visible_people(user, sorted(others))
     narrowed = (within(c, person_id, covered, visible) for c in cards)
     return [c for c in narrowed if c is not None]
 
@@ -231,11 +164,10 @@ def _cards_within(
 OVERRIDE_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR_OFFICER})
 
 
-def override_flag(
-    actor: Actor, user: User, flag_id: str, person_id: str, kind: str, reason: str
-) -> Override:
-    """Mark a flag as not right for a person: only someone who may see the person's flags now
-    (the same decision as the page), and only a flag the viewer can see for this purpose."""
+def decide_override(actor: Actor, user: User, person_id: str, flag_id: str) -> Decision:
+    """Who may say a flag is not right for a person: those who work with people, and only
+    with the same decision as seeing the person's flags (made once; the override and, when
+    the form is sent back, the flags page both rest on it)."""
     if user.role_enum not in OVERRIDE_ROLES:
         raise refuse(
             actor,
@@ -244,10 +176,18 @@ def override_flag(
             person=person_id,
             detail={"flag": flag_id},
         )
-    real, access = decide(actor, user, person_id, action="flag_override", view="override")
+    return access.decide(actor, user, person=person_id, action="flag_override", view="override")
+
+
+def override_flag(
+    actor: Actor, user: User, decision: Decision, flag_id: str, kind: str, reason: str
+) -> Override:
+    """Mark a flag as not right for a person, under `decide_override`'s decision: only a flag
+    the viewer can see for this purpose."""
+    real = decision.person_id
     card = next((c for c in live_flags(real) if c.flag.flag_id == flag_id), None)
-    if card is None or not _cards_within(user, real, access, [card]):
-        raise NotFound(flag_id)
+    if card is None or not _cards_within(user, real, decision, [card]):
+        raise NotFound("This flag does not concern that person.")
     if kind not in dict(Override.KINDS) or not reason.strip():
         raise InputError("Choose why and give a reason", where="reason")
     return record_override(actor, card.flag, real, kind, reason.strip()[:2000], user)
@@ -257,57 +197,51 @@ def record_access_reason(
     actor: Actor, user: User, person_id: str, purpose: str, reason: str
 ) -> RecordedReason:
     """Break glass: record why you need to see a person's record. Only for roles that work with
-    people (analysts see pseudonyms and the DPO works under subject access without one); the
-    page and the API call this, so they refuse the same roles."""
+    people (`access.may_record_reason`); the page and the API call this, so they refuse the
+    same roles."""
     check_may_record_reason(actor, user, person_id)
     return record_reason(actor, user, person_id, purpose, reason)
 
 
 def check_may_record_reason(actor: Actor, user: User, person_id: str) -> None:
     """Refuse (audited) a role that may not record a reason, before it sees the form."""
-    if user.role_enum not in CASEWORK_ROLES:
-        raise refuse(
-            actor,
-            "record-reason",
-            "Your role does not include seeing people's records.",
-            person=person_id,
-        )
+    if not access.may_record_reason(user):
+        raise refuse(actor, "record-reason", access.NO_RECORDS, person=person_id)
 
 
 def view_household(
     actor: Actor, user: User, household_id: str, period: Period, *, view: str = "household page"
 ) -> HouseholdStory:
-    if user.role_enum == Role.ANALYST:
-        raise refuse(
-            actor,
-            "view-household",
-            "Household pages show addresses; analysts see pseudonymised person records only.",
-            household=household_id,
-        )
+    """A household's story for this viewer, audited; Denied (audited) without access to
+    anyone who lived there."""
+    decision = access.decide(
+        actor,
+        user,
+        household=household_id,
+        members=lambda: _members_of(household_id),
+        action="view-household",
+        view=view,
+    )
     household = Household.objects.filter(household_id=household_id).first()
-    access = household_access(user, household) if household is not None else None
-    if access is None:
-        # The same answer whether or not the household exists: household IDs are built from
-        # addresses, so a different answer would tell anyone who lives where.
-        raise refuse(
-            actor,
-            "view-household",
-            "You do not have a working relationship with anyone in this household."
-            if user.role_enum in CASEWORK_ROLES
-            else "Your role does not include seeing people's records.",
-            household=household_id,
-            detail={"view": view},
-        )
-    assert household is not None
-    story = household_story(household, user, access, period)
+    if household is None:  # it had members a moment ago: republished since
+        raise NotFound("No household has this ID")
+    story = household_story(household, user, decision, period)
     event = _read_event(
         "view-household",
-        access,
+        decision,
         household=household_id,
         detail={"view": view, **period_detail(period)},
     )
     record(actor, replace(event, people_shown=story.people_shown))
     return story
+
+
+def _members_of(household_id: str) -> list[str]:
+    return list(
+        HouseholdMembership.objects.filter(household_id=household_id).values_list(
+            "person_id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -330,7 +264,7 @@ class Result:
 
 def search_people(actor: Actor, user: User, query: Query) -> list[Result]:
     """Find people; analysts by pseudonym only (a name search would re-identify people)."""
-    if not may_search(user):
+    if not access.may_search(user):
         raise refuse(
             actor,
             "search",
@@ -341,7 +275,7 @@ def search_people(actor: Actor, user: User, query: Query) -> list[Result]:
         return _search_pseudonym(actor, query)
     query.check()
     people = find_people(query)
-    relationships = working_relationships(user, [p.person_id for p in people])
+    relationships = access.working_relationships(user, [p.person_id for p in people])
     results = [
         Result(
             p.person_id,
@@ -405,14 +339,14 @@ def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) 
         )
     if person_id_error(person_id):  # typed into a form: a NUL in a query is a PostgreSQL error
         raise InputError("No person has this ID", where="person_id")
-    access = access_to_person(manager, person_id)
-    if not access.allowed:
-        raise refuse(
-            actor,
-            "allocate",
-            "An allocation needs a basis: record why this person needs your team first.",
-            person=person_id,
-        )
+    decision = access.decide(
+        actor,
+        manager,
+        person=person_id,
+        action="allocate",
+        view="allocate",
+        no_basis="An allocation needs a basis: record why this person needs your team first.",
+    )
     if not Person.objects.filter(person_id=person_id).exists():
         raise InputError("No person has this ID", where="person_id")
     worker = None
@@ -425,7 +359,7 @@ def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) 
     ):
         old.ended_at = timezone.now()
         old.save(update_fields=["ended_at"])
-    basis = Allocation.Basis.REASON if access.basis == "reason" else Allocation.Basis.CASELOAD
+    basis = Allocation.Basis.REASON if decision.basis == "reason" else Allocation.Basis.CASELOAD
     allocation = Allocation.objects.create(
         person_id=person_id,
         team=manager.team,
@@ -433,20 +367,20 @@ def allocate(actor: Actor, manager: User, person_id: str, worker_username: str) 
         allocated_by=manager,
         allocated_at=timezone.now(),
         basis=basis,
-        recorded_reason_id=access.reason_id if basis == Allocation.Basis.REASON else None,
+        recorded_reason_id=decision.reason_id if basis == Allocation.Basis.REASON else None,
     )
     record(
         actor,
         Event(
             action="allocate",
             person=person_id,
-            purpose=access.purpose.value if access.purpose else "",
-            reason=access.reason,
+            purpose=decision.purpose.value,
+            reason=decision.reason,
             detail={
                 "team": manager.team,
                 "worker": worker_username,
                 "basis": basis.value,
-                "recorded_reason": access.reason_id,
+                "recorded_reason": decision.reason_id,
             },
         ),
     )
@@ -477,5 +411,47 @@ def end_allocation(actor: Actor, manager: User, allocation_id: int) -> Allocatio
     return allocation
 
 
-def allowed_access(user: User, person_id: str) -> Access:
-    return access_to_person(user, person_id)
+# Caseloads: practitioners' and team managers' own and their team's allocations.
+
+CASELOAD_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+CASELOAD_COLUMNS = ("person_id", "name", "date_of_birth", "team", "worker", "allocated_at")
+
+
+def view_caseload(actor: Actor, user: User, *, view: str) -> list[dict[str, Any]]:
+    """The viewer's caseload rows, audited with everyone they show; refused (audited) for
+    roles without one. `view` is how it was asked for (page, csv, json, api)."""
+    if user.role_enum not in CASELOAD_ROLES:
+        raise refuse(actor, "view-caseload", "Caseloads are for practitioners and team managers.")
+    rows = caseload_rows(user)
+    record(
+        actor,
+        Event(
+            action="view-caseload",
+            people_shown=tuple(r["person_id"] for r in rows),
+            detail={"format": view},
+        ),
+    )
+    return rows
+
+
+def caseload_rows(user: User) -> list[dict[str, Any]]:
+    """One row per active allocation of a published person, by family name then given name."""
+    allocations = list(Allocation.objects.filter(access.caseload(user)).select_related("worker"))
+    people = Person.objects.in_bulk({a.person_id for a in allocations})
+    shown = [(a, people[a.person_id]) for a in allocations if a.person_id in people]
+    shown.sort(key=lambda pair: (pair[1].family_name, pair[1].given_name))
+    return [_caseload_row(allocation, person) for allocation, person in shown]
+
+
+def _caseload_row(allocation: Allocation, person: Person) -> dict[str, Any]:
+    worker = allocation.worker
+    return {
+        "allocation": allocation.pk,
+        "person_id": allocation.person_id,
+        "name": f"{person.given_name} {person.family_name}".strip(),
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "team": allocation.team,
+        "worker": (worker.get_full_name() or worker.username) if worker else "",
+        "worker_username": worker.username if worker else "",
+        "allocated_at": allocation.allocated_at.date().isoformat(),
+    }

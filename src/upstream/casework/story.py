@@ -19,7 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from upstream.accounts.models import User
-from upstream.casework.access import Access, access_to_person, now_allocations, visible_people
+from upstream.governance.access import Decision, now_allocations, visible_people
 from upstream.governance.pseudonyms import household_pseudonym_for, pseudonym_for
 from upstream.governance.register import dataset_code_for, dataset_names, withheld_datasets
 from upstream.people.models import (
@@ -98,7 +98,7 @@ class PersonStory:
     flags: list[str]
     key_worker: str
     team: str
-    access: Access
+    decision: Decision
     timeline: list[TimelineEvent]
     members: list[Member]
     agencies: list[AgencyInvolved]
@@ -156,8 +156,8 @@ class Namer:
     or pseudonyms for analysts (household IDs are built from addresses, so they are replaced
     too)."""
 
-    def __init__(self, access: Access) -> None:
-        self.pseudonymised = access.pseudonymised
+    def __init__(self, decision: Decision) -> None:
+        self.pseudonymised = decision.pseudonymised
 
     def __call__(self, person: Person) -> str:
         if self.pseudonymised:
@@ -289,15 +289,15 @@ def _key_worker(person_id: str) -> tuple[str, str]:
     return (workers[0] if workers else "", ", ".join(teams))
 
 
-def person_story(person: Person, viewer: User, access: Access, period: Period) -> PersonStory:
+def person_story(person: Person, viewer: User, decision: Decision, period: Period) -> PersonStory:
     today = timezone.localdate()
-    namer = Namer(access)
-    events = _visible_events(person.events.all(), access.sources, period)
+    namer = Namer(decision)
+    events = _visible_events(person.events.all(), decision.sources, period)
     timeline = _timeline(events, namer)
     all_time = (
         timeline
         if period == Period()
-        else _timeline(_visible_events(person.events.all(), access.sources, Period()), namer)
+        else _timeline(_visible_events(person.events.all(), decision.sources, Period()), namer)
     )
     agencies = agencies_involved(all_time)
     by_year = costs_by_year(all_time)
@@ -310,20 +310,20 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
         real_person_id=person.person_id,
         name=namer(person),
         age=age_on(person.date_of_birth, today),
-        date_of_birth=None if access.pseudonymised else person.date_of_birth,
+        date_of_birth=None if decision.pseudonymised else person.date_of_birth,
         address=(
             household.ward
-            if access.pseudonymised
+            if decision.pseudonymised
             else tidy_address(household.address, household.postcode)
         )
         if household
         else "",
-        postcode=_postcode(person.current_postcode, access),
+        postcode=_postcode(person.current_postcode, decision),
         household_id=namer.household(household.household_id) if household else "",
         flags=flags_for(all_time, agencies, this_year),
-        key_worker="" if access.pseudonymised else key_worker,
+        key_worker="" if decision.pseudonymised else key_worker,
         team=team,
-        access=access,
+        decision=decision,
         timeline=timeline,
         members=_members(household, viewer, namer, today) if household else [],
         agencies=agencies,
@@ -331,7 +331,7 @@ def person_story(person: Person, viewer: User, access: Access, period: Period) -
         this_year=this_year,
         cost_this_year=next((y.cost for y in by_year if y.financial_year == this_year), ZERO),
         total_cost=sum((y.cost for y in by_year), ZERO),
-        withheld=withheld_datasets(access.sources),
+        withheld=withheld_datasets(decision.sources),
         period=period,
     )
 
@@ -342,9 +342,9 @@ def tidy_address(address: str, postcode: str) -> str:
     return ", ".join(p for p in parts if p and p.upper() != postcode.upper())
 
 
-def _postcode(postcode: str, access: Access) -> str:
+def _postcode(postcode: str, decision: Decision) -> str:
     # Analysts see the postcode district only (the outward code), as in ONS open geography.
-    return postcode.split(" ")[0] if access.pseudonymised else postcode
+    return postcode.split(" ")[0] if decision.pseudonymised else postcode
 
 
 @dataclass
@@ -360,7 +360,7 @@ class HouseholdStory:
     costs_by_year: list[YearCost]
     combined_cost: Decimal
     hidden_members: int
-    access: Access
+    decision: Decision
     period: Period = field(default_factory=Period)
 
     @property
@@ -368,28 +368,18 @@ class HouseholdStory:
         return tuple(sorted({m.real_person_id for m in self.members}))
 
 
-def household_access(viewer: User, household: Household) -> Access | None:
-    """The viewer may see a household if they may see at least one person who lived there;
-    returns the access of the first such person (its purpose decides the sources shown)."""
-    for person_id in household.memberships.values_list("person_id", flat=True):
-        access = access_to_person(viewer, person_id)
-        if access.allowed:
-            return access
-    return None
-
-
 def household_story(
-    household: Household, viewer: User, access: Access, period: Period
+    household: Household, viewer: User, decision: Decision, period: Period
 ) -> HouseholdStory:
     today = timezone.localdate()
-    namer = Namer(access)
+    namer = Namer(decision)
     at_address = Household.objects.filter(uprn=household.uprn).order_by("start_date")
     members = [m for h in at_address for m in _members(h, viewer, namer, today)]
     here = namer.household(household.household_id)
     visible = {m.real_person_id for m in members if m.visible and m.household_id == here}
     events = _visible_events(
         ServiceEvent.objects.filter(household=household, person_id__in=visible),
-        access.sources,
+        decision.sources,
         period,
     )
     timeline = _timeline(events, namer)
@@ -397,9 +387,9 @@ def household_story(
     return HouseholdStory(
         household_id=here,
         address=household.ward
-        if access.pseudonymised
+        if decision.pseudonymised
         else tidy_address(household.address, household.postcode),
-        postcode=_postcode(household.postcode, access),
+        postcode=_postcode(household.postcode, decision),
         start_date=household.start_date,
         end_date=household.end_date,
         members=members,
@@ -408,6 +398,6 @@ def household_story(
         costs_by_year=costs_by_year(timeline),
         combined_cost=sum((e.cost or ZERO for e in timeline), ZERO),
         hidden_members=len(hidden),
-        access=access,
+        decision=decision,
         period=period,
     )

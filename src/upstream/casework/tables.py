@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from upstream.casework.access import Access
 from upstream.casework.exports import rows_of
 from upstream.casework.story import HouseholdStory, PersonStory
+from upstream.governance.access import Decision
 
 # Columns that identify a person or a source record: left out of pseudonymised tables.
 IDENTIFYING = {"person_id", "event_id"}
@@ -28,8 +28,8 @@ COSTS = ("financial_year", "cost")
 MEMBERS = ("name", "person_id", "age", "start_date", "end_date", "household_id")
 
 
-def columns_for(columns: tuple[str, ...], access: Access) -> tuple[str, ...]:
-    if access.pseudonymised:
+def columns_for(columns: tuple[str, ...], decision: Decision) -> tuple[str, ...]:
+    if decision.pseudonymised:
         return tuple(c for c in columns if c not in IDENTIFYING)
     return columns
 
@@ -53,34 +53,34 @@ def household_tables(story: HouseholdStory) -> dict[str, tuple[list[Any], tuple[
 
 
 def table_rows(
-    items: list[Any], columns: tuple[str, ...], access: Access
+    items: list[Any], columns: tuple[str, ...], decision: Decision
 ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    shown = columns_for(columns, access)
+    shown = columns_for(columns, decision)
     return rows_of(items, shown), shown
 
 
 def person_json(story: PersonStory) -> dict[str, Any]:
     """The person page as JSON: the header, then every table."""
-    access = story.access
+    decision = story.decision
     header = {
-        "person_id": None if access.pseudonymised else story.person_id,
+        "person_id": None if decision.pseudonymised else story.person_id,
         "name": story.name,
         "age": story.age,
         "date_of_birth": story.date_of_birth.isoformat() if story.date_of_birth else None,
         "address": story.address,
         "postcode": story.postcode,
-        "household_id": None if access.pseudonymised else story.household_id,
+        "household_id": None if decision.pseudonymised else story.household_id,
         "flags": story.flags,
         "key_worker": story.key_worker,
         "team": story.team,
     }
     tables = {
-        name: table_rows(items, cols, access)[0]
+        name: table_rows(items, cols, decision)[0]
         for name, (items, cols) in person_tables(story).items()
     }
     return {
         "person": header,
-        "access": access_json(access),
+        "access": access_json(decision),
         "this_year": story.this_year,
         "cost_this_year": f"{story.cost_this_year:.2f}",
         "total_cost": f"{story.total_cost:.2f}",
@@ -90,14 +90,14 @@ def person_json(story: PersonStory) -> dict[str, Any]:
 
 
 def household_json(story: HouseholdStory) -> dict[str, Any]:
-    access = story.access
+    decision = story.decision
     tables = {
-        name: table_rows(items, cols, access)[0]
+        name: table_rows(items, cols, decision)[0]
         for name, (items, cols) in household_tables(story).items()
     }
     return {
         "household": {
-            "household_id": None if access.pseudonymised else story.household_id,
+            "household_id": None if decision.pseudonymised else story.household_id,
             "address": story.address,
             "postcode": story.postcode,
             "start_date": story.start_date.isoformat(),
@@ -105,16 +105,16 @@ def household_json(story: HouseholdStory) -> dict[str, Any]:
             "combined_cost": f"{story.combined_cost:.2f}",
             "members_not_shown": story.hidden_members,
         },
-        "access": access_json(access),
+        "access": access_json(decision),
         **tables,
     }
 
 
-def access_json(access: Access) -> dict[str, Any]:
+def access_json(decision: Decision) -> dict[str, Any]:
     return {
-        "basis": access.basis,
-        "basis_label": access.basis_label,
-        "purpose": access.purpose.value if access.purpose else None,
-        "reason": access.reason,
-        "sources": sorted(access.sources),
+        "basis": decision.basis,
+        "basis_label": decision.basis_label,
+        "purpose": decision.purpose.value if decision.purpose else None,
+        "reason": decision.reason,
+        "sources": sorted(decision.sources),
     }

@@ -26,15 +26,14 @@ from django.views.decorators.http import require_POST
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework import forms, services
-from upstream.casework.access import BASIS_LABELS, CASEWORK_ROLES, caseload, may_search
 from upstream.casework.charts import cost_chart
 from upstream.casework.exports import FORMATS, table_response
-from upstream.casework.models import Allocation
 from upstream.casework.story import Period, latest_financial_year
 from upstream.casework.tables import household_tables, person_tables, table_rows
-from upstream.errors import InputError
+from upstream.errors import Denied, InputError, Moved, NotFound
 from upstream.flags.models import Override
-from upstream.governance.audit import Actor, Event, record
+from upstream.governance.access import BASIS_LABELS, CASEWORK_ROLES, may_search, refuse
+from upstream.governance.audit import Actor
 from upstream.governance.purposes import purposes_for
 from upstream.governance.register import dataset_names
 from upstream.governance.services import person_id_error
@@ -59,7 +58,7 @@ def ids_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return checked
 
 
-def denied_page(request: HttpRequest, denial: services.Denied, **context: Any) -> HttpResponse:
+def denied_page(request: HttpRequest, denial: Denied, **context: Any) -> HttpResponse:
     user = _user(request)
     # The form links to the person's reason page, so only for text that could be a person ID
     # (a person ID posted in a form can hold anything, "/" included).
@@ -90,12 +89,10 @@ def find_person(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     try:
         if not may_search(user):
-            raise services.refuse(
-                actor, "search", "Your role does not include finding people's records."
-            )
+            raise refuse(actor, "search", "Your role does not include finding people's records.")
         if searched:
             results = services.search_people(actor, user, query)
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     except InputError as error:
         errors[error.where or "name"] = error.message
@@ -128,11 +125,11 @@ def _person_story(request: HttpRequest, person_id: str, view: str) -> Any:
 def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     try:
         story, errors = _person_story(request, person_id, "person page")
-    except services.Moved as moved:
+    except Moved as moved:
         return redirect("casework:person", person_id=moved.person_id)
-    except services.NotFound:
+    except NotFound:
         raise Http404("No person has this ID") from None
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     flags = _flags_on_person_page(request, story)
     return render(
@@ -146,7 +143,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             "story": story,
             "errors": errors,
             "chart": cost_chart(story.costs_by_year, story.this_year),
-            "datasets": [(c, n) for c, n in dataset_names().items() if c in story.access.sources],
+            "datasets": [(c, n) for c, n in dataset_names().items() if c in story.decision.sources],
             "years": [y.financial_year for y in story.costs_by_year],
             "params": request.GET,
             "filtered": story.period != Period(),
@@ -157,14 +154,14 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
 
 def _flags_on_person_page(request: HttpRequest, story: Any) -> services.FlagsShown | None:
     """The why-flagged cards under the access the page was just granted (not decided twice)."""
-    if story.access.pseudonymised:
+    if story.decision.pseudonymised:
         return None
     return services.person_flags(
         Actor.from_request(request),
         _user(request),
         story.real_person_id,
         view="person page",
-        access=story.access,
+        decision=story.decision,
     )
 
 
@@ -211,7 +208,7 @@ def person_flags_page(request: HttpRequest, person_id: str) -> HttpResponse:
     """A person's why-flagged cards on their own (and as JSON): the person page's decision."""
     try:
         shown = services.person_flags(Actor.from_request(request), _user(request), person_id)
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     if request.GET.get("format") == "json":
         return JsonResponse(_flag_json(shown))
@@ -225,21 +222,23 @@ def flag_override_page(request: HttpRequest, flag_id: str) -> HttpResponse:
     if person_id_error(person_id):  # e.g. a NUL, which PostgreSQL refuses in a query
         raise Http404("This flag does not concern that person.")
     actor = Actor.from_request(request)
+    user = _user(request)
     try:
+        decision = services.decide_override(actor, user, person_id, flag_id)
         services.override_flag(
             actor,
-            _user(request),
+            user,
+            decision,
             flag_id,
-            person_id,
             request.POST.get("kind", ""),
             request.POST.get("reason", ""),
         )
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
-    except services.NotFound:
+    except NotFound:
         raise Http404("This flag does not concern that person.") from None
     except InputError as error:
-        shown = services.person_flags(actor, _user(request), person_id)
+        shown = services.person_flags(actor, user, person_id, decision=decision)
         return _flags_page(request, shown, status=400, error_flag=flag_id, error=error.message)
     return redirect(_safe_next(request, reverse("casework:person-flags", args=[person_id])))
 
@@ -260,18 +259,18 @@ def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> 
         raise Http404("Unknown format")
     try:
         story, errors = _person_story(request, person_id, f"{table}.{fmt}")
-    except services.Moved as moved:
+    except Moved as moved:
         return redirect("casework:person-table", person_id=moved.person_id, table=table, fmt=fmt)
-    except services.NotFound:
+    except NotFound:
         raise Http404("No person has this ID") from None
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     if errors:
         return HttpResponseBadRequest(" ".join(errors.values()), content_type="text/plain")
     tables = person_tables(story)
     if table not in tables:
         raise Http404("Unknown table")
-    rows, columns = table_rows(*tables[table], story.access)
+    rows, columns = table_rows(*tables[table], story.decision)
     return table_response(f"{person_id}-{table}", fmt, rows, columns)
 
 
@@ -292,7 +291,7 @@ def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
             )
             return redirect("casework:person", person_id=person_id)
         services.check_may_record_reason(actor, user, person_id)
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     except InputError as error:
         errors[error.where or "reason"] = error.message
@@ -321,9 +320,9 @@ def _household_story(request: HttpRequest, household_id: str, view: str) -> Any:
 def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
     try:
         story = _household_story(request, household_id, "household page")
-    except services.NotFound:
+    except NotFound:
         raise Http404("No household has this ID") from None
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     current = [m for m in story.members if m.household_id == story.household_id]
     earlier = [m for m in story.members if m.household_id != story.household_id]
@@ -346,66 +345,28 @@ def household_table(request: HttpRequest, household_id: str, table: str, fmt: st
         raise Http404("Unknown format")
     try:
         story = _household_story(request, household_id, f"{table}.{fmt}")
-    except services.NotFound:
+    except NotFound:
         raise Http404("No household has this ID") from None
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     tables = household_tables(story)
     if table not in tables:
         raise Http404("Unknown table")
-    rows, columns = table_rows(*tables[table], story.access)
+    rows, columns = table_rows(*tables[table], story.decision)
     return table_response(f"{household_id}-{table}", fmt, rows, columns)
-
-
-CASELOAD_ROLES = {Role.PRACTITIONER, Role.TEAM_MANAGER}
-CASELOAD_COLUMNS = ("person_id", "name", "date_of_birth", "team", "worker", "allocated_at")
-
-
-def caseload_rows(user: User) -> list[dict[str, Any]]:
-    allocations = (
-        Allocation.objects.filter(caseload(user))
-        .select_related("person", "worker")
-        .order_by("person__family_name", "person__given_name")
-    )
-    return [
-        {
-            "allocation": a.pk,
-            "person_id": a.person_id,
-            "name": f"{a.person.given_name} {a.person.family_name}".strip(),
-            "date_of_birth": a.person.date_of_birth.isoformat() if a.person.date_of_birth else "",
-            "team": a.team,
-            "worker": (a.worker.get_full_name() or a.worker.username) if a.worker else "",
-            "worker_username": a.worker.username if a.worker else "",
-            "allocated_at": a.allocated_at.date().isoformat(),
-        }
-        for a in allocations
-    ]
 
 
 @login_required
 def caseload_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
     user = _user(request)
-    actor = Actor.from_request(request)
-    if user.role_enum not in CASELOAD_ROLES:
-        return denied_page(
-            request,
-            services.refuse(
-                actor, "view-caseload", "Caseloads are for practitioners and team managers."
-            ),
-        )
-    rows = caseload_rows(user)
-    record(
-        actor,
-        Event(
-            action="view-caseload",
-            people_shown=tuple(r["person_id"] for r in rows),
-            detail={"format": fmt or "page"},
-        ),
-    )
+    try:
+        rows = services.view_caseload(Actor.from_request(request), user, view=fmt or "page")
+    except Denied as denial:
+        return denied_page(request, denial)
     if fmt:
         if fmt not in FORMATS:
             raise Http404("Unknown format")
-        return table_response("caseload", fmt, rows, CASELOAD_COLUMNS)
+        return table_response("caseload", fmt, rows, services.CASELOAD_COLUMNS)
     team = (
         User.objects.filter(team=user.team, role=Role.PRACTITIONER.value).order_by("last_name")
         if user.team
@@ -434,7 +395,7 @@ def allocate_page(request: HttpRequest) -> HttpResponse:
             request.POST.get("person_id", "").strip(),
             request.POST.get("worker", ""),
         )
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     except InputError as error:
         team = User.objects.filter(team=user.team, role=Role.PRACTITIONER.value)
@@ -443,7 +404,7 @@ def allocate_page(request: HttpRequest) -> HttpResponse:
             request,
             "casework/caseload.html",
             {
-                "rows": caseload_rows(user),
+                "rows": services.caseload_rows(user),
                 "is_manager": True,
                 "team_members": team,
                 "errors": errors,
@@ -459,6 +420,6 @@ def allocate_page(request: HttpRequest) -> HttpResponse:
 def end_allocation_page(request: HttpRequest, allocation_id: int) -> HttpResponse:
     try:
         services.end_allocation(Actor.from_request(request), _user(request), allocation_id)
-    except services.Denied as denial:
+    except Denied as denial:
         return denied_page(request, denial)
     return redirect(reverse("casework:caseload"))

@@ -1,5 +1,5 @@
-"""Governance records: the dataset register, the audit log, recorded reasons for access, and
-failed sign-ins.
+"""Governance records: the dataset register, the audit log, recorded reasons for access,
+working relationships (allocations), pseudonyms and failed sign-ins.
 
 The audit log is append-only: entries cannot be changed or deleted through the ORM, nor (by
 database triggers, on SQLite and PostgreSQL) through SQL, and the chain head can be neither
@@ -164,3 +164,55 @@ class Pseudonym(models.Model):
 
     token = models.CharField(max_length=20, unique=True)
     person = models.CharField(max_length=64, unique=True)
+
+
+class Allocation(models.Model):
+    """A person on a team's caseload, optionally allocated to one practitioner (their key
+    worker): a working relationship, which the access decision rests on. Ending an allocation
+    keeps the row: who worked with whom, and when, is history.
+
+    The table is casework's by name (it began there; the model moved here without touching the
+    database). The person is the published `person_id`, kept as text like a recorded reason's:
+    `upstream publish` replaces the published tables whole, and an allocation must outlive that
+    (person IDs are persistent, docs/published-tables.md).
+    """
+
+    person_id = models.CharField(max_length=16, db_index=True)
+    team = models.CharField(max_length=100)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Basis(models.TextChoices):
+        CASELOAD = "caseload", "Already on the team's caseload"
+        REASON = "reason", "Reason recorded by the team manager"
+        DEMO = "demo", "Demo caseload"
+
+    # Why the team may work with this person: an allocation opens the record to the whole
+    # team, so it rests on something the data protection officer can review.
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.CASELOAD)
+    recorded_reason = models.ForeignKey(
+        RecordedReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
+
+    class Meta:
+        db_table = "casework_allocation"
+        ordering: ClassVar = ["-allocated_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["person_id", "ended_at"], name="casework_al_person__aa45ca_idx"),
+            models.Index(fields=["team", "ended_at"], name="casework_al_team_4cfd77_idx"),
+            models.Index(fields=["worker", "ended_at"], name="casework_al_worker__b52ddc_idx"),
+        ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "upstream.people",
     "upstream.governance",
     "upstream.casework",
+    "upstream.oversight",
     "upstream.flags",
 ]
 

@@ -23,7 +23,7 @@ urlpatterns = [
     path("directory/api/", include("upstream.directory.api_urls")),
     path("directory/", include("upstream.directory.urls")),
     path("", include("upstream.casework.urls")),
-    path("governance/", include("upstream.governance.urls")),
+    path("governance/", include("upstream.oversight.urls")),
     path("flags/", include("upstream.flags.urls")),
     path("api/", api_urls()),
 ]

@@ -4,7 +4,6 @@ recorded reasons to review, and the dataset register (which every staff role may
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,9 @@ from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework.exports import FORMATS, plain, table_response
 from upstream.casework.forms import parse_optional, text
-from upstream.errors import InputError
+from upstream.casework.subject_access import subject_access_report
+from upstream.errors import InputError, NotFound
+from upstream.governance import access
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.models import AuditEntry, Dataset, RecordedReason
 from upstream.governance.reasons import review_reason, waiting_for_review
@@ -37,12 +38,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def require_dpo(request: HttpRequest, action: str) -> None:
-    if _user(request).role_enum != Role.DATA_PROTECTION_OFFICER:
-        record(
-            Actor.from_request(request),
-            Event(action=action, outcome="denied", reason="data protection officer only"),
-        )
-        raise PermissionDenied("This page is for the data protection officer.")
+    access.require_dpo(Actor.from_request(request), _user(request), action)
 
 
 # The page's field for each of the search's fields (the API names them start and end).
@@ -106,7 +102,7 @@ def audit_log(request: HttpRequest, fmt: str = "") -> HttpResponse:
         "query": _without_page(request),
         "actions": sorted(set(actions)),
     }
-    return render(request, "governance/audit.html", context, status=400 if errors else 200)
+    return render(request, "oversight/audit.html", context, status=400 if errors else 200)
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -121,33 +117,16 @@ def subject_access(request: HttpRequest, person_id: str, fmt: str = "") -> HttpR
     require_dpo(request, "subject-access-report")
     if person_id_error(person_id):  # a NUL in a query is a PostgreSQL error, not a person
         raise Http404("No person has this ID")
-    from upstream.casework.services import NotFound, view_person
-    from upstream.casework.story import Period
-    from upstream.casework.tables import person_json
-    from upstream.governance.services import reasons_about, who_looked
-
-    actor = Actor.from_request(request)
     try:
-        story = view_person(
-            actor, _user(request), person_id, Period(), view="subject-access report"
+        story, report = subject_access_report(
+            Actor.from_request(request),
+            _user(request),
+            person_id,
+            view="subject-access report",
+            fmt=fmt or "page",
         )
     except NotFound:
         raise Http404("No person has this ID") from None
-    report: dict[str, Any] = {
-        **person_json(story),
-        "source_records": _source_records(person_id),
-        "recorded_reasons": reasons_about(person_id),
-        "who_looked": who_looked(person_id),
-    }
-    record(
-        actor,
-        Event(
-            action="subject-access-report",
-            person=person_id,
-            purpose="subject_access",
-            detail={"format": fmt or "page"},
-        ),
-    )
     if fmt == "json":
         response = HttpResponse(
             json.dumps(report, indent=2, default=str), content_type="application/json"
@@ -162,31 +141,9 @@ def subject_access(request: HttpRequest, person_id: str, fmt: str = "") -> HttpR
         raise Http404("Unknown format")
     return render(
         request,
-        "governance/subject_access.html",
+        "oversight/subject_access.html",
         {"report": report, "story": story, "person_id": person_id},
     )
-
-
-def _source_records(person_id: str) -> list[dict[str, Any]]:
-    from upstream.people.models import SourceRecord
-
-    fields = (
-        "source",
-        "agency",
-        "source_record_id",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "postcode",
-        "address",
-        "nhs_number",
-        "recorded_on",
-        "link_method",
-    )
-    return [
-        plain({f: getattr(r, f) for f in fields})
-        for r in SourceRecord.objects.filter(person_id=person_id)
-    ]
 
 
 @login_required
@@ -196,10 +153,10 @@ def subject_access_start(request: HttpRequest) -> HttpResponse:
     error = person_id_error(person_id)
     if error:
         context = {"errors": {"person": error}, "person_id": person_id}
-        return render(request, "governance/subject_access_start.html", context, status=400)
+        return render(request, "oversight/subject_access_start.html", context, status=400)
     if person_id:
         return redirect("governance:subject-access", person_id=person_id)
-    return render(request, "governance/subject_access_start.html", {})
+    return render(request, "oversight/subject_access_start.html", {})
 
 
 @login_required
@@ -216,7 +173,7 @@ def reasons_queue(request: HttpRequest) -> HttpResponse:
         Actor.from_request(request),
         Event(action="view-reasons", people_shown=tuple(r.person for r in waiting + reviewed)),
     )
-    return render(request, "governance/reasons.html", {"waiting": waiting, "reviewed": reviewed})
+    return render(request, "oversight/reasons.html", {"waiting": waiting, "reviewed": reviewed})
 
 
 @login_required
@@ -263,5 +220,5 @@ def datasets(request: HttpRequest, fmt: str = "") -> HttpResponse:
             ("code", "name", "description", "controller", "lawful_basis", "permitted_uses"),
         )
     return render(
-        request, "governance/datasets.html", {"datasets": Dataset.objects.prefetch_related("uses")}
+        request, "oversight/datasets.html", {"datasets": Dataset.objects.prefetch_related("uses")}
     )

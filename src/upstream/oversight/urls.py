@@ -1,7 +1,8 @@
 from django.urls import path
 
-from upstream.governance import views
+from upstream.oversight import views
 
+# The URL names keep the namespace they had when these pages were governance's.
 app_name = "governance"
 
 urlpatterns = [
