@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from upstream.identify import engine
-from upstream.identify.inputs import LinkedCity, insight_linked_events, truth_linked_events
+from upstream.identify.inputs import LinkedCity, insight_linked_events
 from upstream.identify.rules import RuleSet, load_rulesets
+from upstream.synth.truth_linked import truth_linked_events
 
 AS_OF = date(2025, 3, 31)
 NAIVE_POPULATIONS = {

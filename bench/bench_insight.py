@@ -43,9 +43,9 @@ def _limits(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
 
 
 def _workspace(data_dir: Path) -> duckdb.DuckDBPyConnection:
-    from upstream.insight.workspace import connect
+    from upstream.insight.workspace import Workspace
 
-    con = connect(data_dir)
+    con = Workspace.insight(data_dir).connect()
     _limits(con, data_dir)
     return con
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from upstream.identify import model as model_module
-from upstream.identify.inputs import truth_linked_events
 from upstream.identify.pipeline import run_identification
 from upstream.identify.rules import load_rulesets
 from upstream.identify.transparency import dpia_markdown
+from upstream.synth.truth_linked import truth_linked_events
 
 pytestmark = pytest.mark.core
 

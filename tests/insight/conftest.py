@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from upstream.insight.linkage.pipeline import LinkOptions
 from upstream.insight.service import run_ingest, run_link
-from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.insight.workspace import Workspace
 
 SMALL_CITY_PEOPLE = 3_000
 
@@ -43,8 +42,5 @@ def linked_city(small_city: Path, tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 def _ids(data_dir: Path) -> dict[str, str]:
-    con = duckdb.connect(str(workspace_dir(data_dir) / WORKSPACE_FILE), read_only=True)
-    try:
+    with Workspace.insight(data_dir).open(read_only=True) as con:
         return dict(con.execute("SELECT record_key, person_id FROM record_person").fetchall())
-    finally:
-        con.close()

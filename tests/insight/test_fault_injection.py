@@ -29,14 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import duckdb
 import pytest
 from django.db import models
 
 from tests.conftest import ON_POSTGRES
 from upstream.insight.contract import load_contracts
 from upstream.insight.faults import POINTS
-from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.insight.workspace import Workspace
 
 pytestmark = pytest.mark.sqlite  # it publishes into the operational database: both passes
 
@@ -106,7 +105,7 @@ def _digest(rows: list[tuple[object, ...]]) -> str:
 
 def workspace_tables(data_dir: Path) -> Fingerprint:
     """Every workspace table: its row count and a hash of its rows (run ids and times left out)."""
-    con = duckdb.connect(str(workspace_dir(data_dir) / WORKSPACE_FILE), read_only=True)
+    con = Workspace.insight(data_dir).connect(read_only=True)
     try:
         columns: dict[str, list[str]] = {}
         for table, column in con.execute(
@@ -182,8 +181,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> CleanR
     add_agency_quirks(city / "extracts")
     data_dir = tmp_path_factory.mktemp("clean")
     assert upstream(data_dir, database_url, "ingest", str(city / "extracts")) == 0
-    ingested = tmp_path_factory.mktemp("ingested") / WORKSPACE_FILE
-    shutil.copy(workspace_dir(data_dir) / WORKSPACE_FILE, ingested)
+    workspace = Workspace.insight(data_dir)
+    ingested = tmp_path_factory.mktemp("ingested") / workspace.path.name
+    shutil.copy(workspace.path, ingested)
     ingest_tables = workspace_tables(data_dir)
     assert upstream(data_dir, database_url, "link", "--city", str(city)) == 0
     assert upstream(data_dir, database_url, "publish") == 0
@@ -229,8 +229,9 @@ LINK_KILLS = [("link:person-ids-assigned", 1), ("link:run-recorded", 1)]
 def test_a_link_killed_changes_nothing_and_run_again_gives_one_clean_run(
     clean: CleanRun, tmp_path: Path, point: str, nth: int
 ) -> None:
-    workspace_dir(tmp_path).mkdir()
-    shutil.copy(clean.ingested, workspace_dir(tmp_path) / WORKSPACE_FILE)
+    workspace = Workspace.insight(tmp_path)
+    workspace.folder.mkdir()
+    shutil.copy(clean.ingested, workspace.path)
     city = str(clean.city)
     killed = upstream(tmp_path, clean.database_url, "link", "--city", city, fault=f"{point}#{nth}")
     assert killed == -signal.SIGKILL
@@ -262,7 +263,7 @@ def test_a_publish_killed_leaves_the_last_publish_and_run_again_publishes_it_onc
 def test_a_city_whose_police_file_has_a_bom_and_a_nul_is_imported_and_published(
     clean: CleanRun,
 ) -> None:
-    con = duckdb.connect(str(workspace_dir(clean.linked) / WORKSPACE_FILE), read_only=True)
+    con = Workspace.insight(clean.linked).connect(read_only=True)
     try:
         status, rejected = con.execute(
             "SELECT status, rejected FROM extracts WHERE source = 'police'"

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from upstream.identify.inputs import INSIGHT_KIND, insight_linked_events
 from upstream.identify.pipeline import run_identification
-from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.insight.workspace import Workspace
 
 pytestmark = pytest.mark.core
 
 
 def workspace_total(data_dir: Path, sql: str) -> float:
-    con = duckdb.connect(str(workspace_dir(data_dir) / WORKSPACE_FILE), read_only=True)
-    try:
+    with Workspace.insight(data_dir).open(read_only=True) as con:
         return float(con.execute(sql).fetchone()[0])  # type: ignore[index]
-    finally:
-        con.close()
 
 
 def test_insight_linked_input_carries_every_linked_event_with_its_cost(linked_city) -> None:  # type: ignore[no-untyped-def]

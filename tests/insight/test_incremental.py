@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from upstream.insight.linkage.pipeline import LinkOptions
 from upstream.insight.service import run_ingest, run_link
-from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.insight.workspace import Workspace
 
 pytestmark = pytest.mark.core
 OPTIONS = LinkOptions(threads=2, memory_limit="2GB")
@@ -24,11 +23,8 @@ def _ids(data_dir: Path) -> dict[str, str]:
 
 
 def _query(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(workspace_dir(data_dir) / WORKSPACE_FILE), read_only=True)
-    try:
+    with Workspace.insight(data_dir).open(read_only=True) as con:
         return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_a_later_health_extract_is_linked_incrementally_keeping_earlier_ids(

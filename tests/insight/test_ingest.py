@@ -14,7 +14,7 @@ from upstream.cli import app
 from upstream.errors import InputError
 from upstream.insight.contract import load_contract, load_contracts, parse_contract
 from upstream.insight.ingest import import_file
-from upstream.insight.workspace import connect
+from upstream.insight.workspace import Workspace
 
 pytestmark = pytest.mark.core
 
@@ -101,7 +101,7 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(tmp_path / "data")
+    return Workspace.insight(tmp_path / "data").connect()
 
 
 def problems(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:

@@ -1,13 +1,14 @@
 """The engine's input: a plain table of linked service events, household memberships and people.
 
-Three loaders give the same three tables (see :class:`LinkedCity`):
+Loaders give the same three tables (see :class:`LinkedCity`):
 
 - :func:`insight_linked_events` reads the insight workspace once linkage has written its
-  `linked_events`, `household_memberships` and `linked_people` tables (the real pipeline);
-- the `upstream.flags` app reads the published tables (`people` app) the same way;
-- :func:`truth_linked_events` builds them from the synthetic city's *truth*, for development,
-  tests and measuring rules against truth. It is perfect linkage by construction and is never
-  presented as the real pipeline's output: every result carries `input_kind`.
+  `service_events`, `household_memberships` and `person_index` tables (the real pipeline);
+- :func:`from_frames` wraps three data frames (hand-made cases in tests);
+- `upstream.synth.truth_linked` builds them from the synthetic city's *truth*, for
+  development, tests and measuring rules against truth. It lives with the generator, which
+  sits above identification: production code never reads the synthetic city. Every result
+  carries `input_kind`, so truth-linked output is never presented as the real pipeline's.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from upstream.errors import InputError
-from upstream.synth.extracts.contracts import CONTRACTS
+from upstream.insight.workspace import Workspace, scratch
 
 EVENT_COLUMNS = (
     "event_id",  # SOURCE:record id, as published
@@ -34,17 +34,6 @@ EVENT_COLUMNS = (
 MEMBERSHIP_COLUMNS = ("person_id", "household_id", "start_date", "end_date", "ward")
 PEOPLE_COLUMNS = ("person_id", "date_of_birth", "sex", "ethnicity", "disability_known", "ward")
 
-# How each extract writes its event date: a DuckDB strptime format and how many leading
-# characters hold the date (times are dropped).
-DATE_FORMATS = {
-    "dd/mm/yyyy": ("%d/%m/%Y", 10),
-    "yyyymmdd": ("%Y%m%d", 8),
-    "yyyy-mm-dd": ("%Y-%m-%d", 10),
-    "dd-Mon-yyyy": ("%d-%b-%Y", 11),
-    "dd/mm/yyyy HH:MM": ("%d/%m/%Y", 10),
-    "yyyy-mm-ddTHH:MM:SS": ("%Y-%m-%d", 10),
-}
-
 
 @dataclass(frozen=True)
 class LinkedCity:
@@ -57,84 +46,6 @@ class LinkedCity:
 
 def person_key(column: str) -> str:
     return f"'P' || lpad(CAST({column} AS VARCHAR), 8, '0')"
-
-
-def _event_dates_sql(city_dir: Path, source: str) -> str:
-    """SELECT source, record_id, event_date from one extract, reading only two columns."""
-    contract = CONTRACTS[source]
-    columns = list(contract.columns)
-    record = next(c for c in columns if c.identifier == "record id")
-    date = next(c for i, c in enumerate(columns[:-1]) if columns[i + 1].format == "code")
-    path = city_dir / "extracts" / contract.file
-    if contract.format == "parquet":
-        relation = f"read_parquet('{path}')"
-        date_sql = f'CAST("{date.name}" AS DATE)'
-    else:
-        # cp1252 names would upset a UTF-8 reader; the two columns we read are ASCII.
-        encoding = "latin-1" if contract.encoding != "utf-8" else "utf-8"
-        relation = (
-            f"read_csv('{path}', delim='{contract.delimiter}', header=true, all_varchar=true, "
-            f"encoding='{encoding}', quote='\"')"
-        )
-        fmt, width = DATE_FORMATS[date.format]
-        date_sql = f"CAST(strptime(left(\"{date.name}\", {width}), '{fmt}') AS DATE)"
-    return (
-        f"SELECT '{source}' AS source, CAST(\"{record.name}\" AS VARCHAR) AS record_id, "
-        f"{date_sql} AS event_date FROM {relation}"
-    )
-
-
-def truth_linked_events(city_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> LinkedCity:
-    """Events, memberships and people from the synthetic truth: perfect linkage, for development
-    and measurement only. Households are people at one UPRN in one truth household."""
-    truth = city_dir / "truth"
-    if not (truth / "record_truth.parquet").exists():
-        raise InputError(
-            "no synthetic truth here (truth/record_truth.parquet)", where=str(city_dir)
-        )
-    con = con or duckdb.connect()
-    dates = " UNION ALL ".join(_event_dates_sql(city_dir, s) for s in CONTRACTS)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE truth_residence AS
-        SELECT r.person_id, r.uprn, r.from_date::DATE AS from_date, r.to_date::DATE AS to_date,
-               p.ward,
-               CASE WHEN r.uprn IS NULL THEN NULL ELSE
-                 'H-' || r.uprn || '-' || strftime(min(r.from_date) OVER
-                   (PARTITION BY r.household_id, r.uprn), '%Y%m%d') END AS household_id
-        FROM '{truth}/residence.parquet' r
-        LEFT JOIN '{truth}/properties.parquet' p USING (uprn)
-    """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE memberships AS
-        SELECT {person_key("person_id")} AS person_id, household_id, from_date AS start_date,
-               to_date AS end_date, ward
-        FROM truth_residence WHERE household_id IS NOT NULL
-    """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE events AS
-        WITH dated AS ({dates})
-        SELECT t.source || ':' || t.record_id AS event_id, {person_key("t.person_id")} AS person_id,
-               r.household_id, t.source, t.event_type, d.event_date, t.unit_cost_code,
-               t.unit_cost_gbp AS cost, r.ward
-        FROM '{truth}/record_truth.parquet' t
-        JOIN dated d USING (source, record_id)
-        LEFT JOIN truth_residence r ON r.person_id = t.person_id
-             AND d.event_date BETWEEN r.from_date AND coalesce(r.to_date, DATE '9999-12-31')
-        QUALIFY row_number() OVER (PARTITION BY t.source, t.record_id ORDER BY r.from_date) = 1
-    """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE people AS
-        WITH latest AS (
-            SELECT person_id, arg_max(ward, from_date) AS ward FROM truth_residence GROUP BY 1),
-        disabled AS (  -- "where known": a Care Act assessment or care package on record
-            SELECT DISTINCT person_id FROM '{truth}/record_truth.parquet' WHERE source = 'adults')
-        SELECT {person_key("p.person_id")} AS person_id, p.dob::DATE AS date_of_birth, p.sex,
-               p.ethnic_group AS ethnicity, d.person_id IS NOT NULL AS disability_known, l.ward,
-               p.dod::DATE AS date_of_death
-        FROM '{truth}/people.parquet' p
-        LEFT JOIN latest l USING (person_id) LEFT JOIN disabled d USING (person_id)
-    """)
-    return LinkedCity(con, "truth-linked (synthetic truth; development only)", str(city_dir))
 
 
 # The insight workspace's published-to-be tables (see docs/insight.md): the adapter below maps
@@ -155,27 +66,24 @@ LAST_KNOWN_ADDRESS_DAYS = 730
 
 def insight_linked_events(data_dir: Path) -> LinkedCity | None:
     """The insight workspace's linked output, when linkage has written it; else None."""
-    path = data_dir / "insight" / "workspace.duckdb"
-    if not path.exists():
+    workspace = Workspace.insight(data_dir)
+    if not workspace.exists():
         return None
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{path}' AS ws (READ_ONLY)")
-    present = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'ws'"
-        ).fetchall()
-    }
-    if not set(INSIGHT_TABLES) <= present:
+    con = scratch()
+    # Copied into temp tables (not views) so the workspace file is released at once and a
+    # later `upstream link` can write to it while identification results are being read.
+    with workspace.attached(con, "ws"):
+        linked = set(INSIGHT_TABLES) <= workspace.tables(con, "ws")
+        if linked:
+            _copy_insight_tables(con)
+    if not linked:
         con.close()
         return None
-    _copy_insight_tables(con)
-    return LinkedCity(con, INSIGHT_KIND, str(path))
+    return LinkedCity(con, INSIGHT_KIND, str(workspace.path))
 
 
 def _copy_insight_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # Copied into temp tables (not views) so the workspace file is released at once and a
-    # later `upstream link` can write to it while identification results are being read.
+    """events, memberships and people from the workspace attached as `ws`."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE events AS
         SELECT e.record_key AS event_id, e.person_id, e.household_id, e.source, e.event_type,
@@ -204,12 +112,11 @@ def _copy_insight_tables(con: duckdb.DuckDBPyConnection) -> None:
                CAST(NULL AS DATE) AS date_of_death
         FROM ws.person_index p LEFT JOIN disabled d USING (person_id)
     """)
-    con.execute("DETACH ws")
 
 
 def from_frames(events: object, memberships: object, people: object, input_kind: str) -> LinkedCity:
     """Wrap three pandas DataFrames (e.g. read from the published tables) as a LinkedCity."""
-    con = duckdb.connect()
+    con = scratch()
     for name, frame in (("events", events), ("memberships", memberships), ("people", people)):
         con.register(f"{name}_frame", frame)
         con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_frame")

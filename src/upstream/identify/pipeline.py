@@ -1,59 +1,26 @@
 """The whole-population run: rules on every year end (for sizes over time), the gated model,
 cohorts, quality against truth, the transparency record; written to the identify workspace
-(`$UPSTREAM_DATA_DIR/identify/`) and, by `identify_city`, published to the operational database.
+(`$UPSTREAM_DATA_DIR/identify/`); the identify job (`upstream.jobs.identify`) publishes it.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from upstream.identify import cohorts as cohorts_module
 from upstream.identify import engine, quality, report, transparency
-from upstream.identify.inputs import (
-    INSIGHT_KIND,
-    LinkedCity,
-    insight_linked_events,
-    truth_linked_events,
-)
+from upstream.identify.inputs import INSIGHT_KIND, LinkedCity
 from upstream.identify.model import ModelResult, load_model_configs, score, train_and_gate
 from upstream.identify.rules import RuleSet, load_rulesets
+from upstream.identify.run import IdentifyRun
+from upstream.insight.workspace import Workspace
 
-WORKSPACE_FILE = "identify.duckdb"
 RESULT_TABLES = ("population", "need_status", "flags", "evidence", "flag_members", "cohort_members")
-
-
-@dataclass
-class IdentifyRun:
-    as_of: date
-    as_of_dates: list[date]
-    input_kind: str
-    input_source: str
-    rulesets: list[RuleSet]
-    flags: dict[str, int]
-    quality: pd.DataFrame | None
-    models: list[ModelResult] = field(default_factory=list)
-    out_dir: Path | None = None
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "as_of": str(self.as_of),
-            "as_of_dates": [str(d) for d in self.as_of_dates],
-            "input_kind": self.input_kind,
-            "input_source": self.input_source,
-            "rulesets": {r.id: r.version for r in self.rulesets},
-            "flags": self.flags,
-            "models": {
-                m.config.id: {"status": m.status, "reasons": m.reasons, "metrics": m.metrics}
-                for m in self.models
-            },
-        }
 
 
 def year_ends(con: duckdb.DuckDBPyConnection, rulesets: list[RuleSet]) -> list[date]:
@@ -111,18 +78,14 @@ def run_identification(
 
 
 def write_workspace(con: duckdb.DuckDBPyConnection, out_dir: Path, run: IdentifyRun) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / WORKSPACE_FILE
-    path.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{path}' AS ws")
-    try:
+    workspace = Workspace.identify(out_dir)
+    workspace.remove()  # each run's workspace is written whole
+    with workspace.attached(con, "ws", read_only=False):
         for table in RESULT_TABLES:
             con.execute(f"CREATE TABLE ws.{table} AS SELECT * FROM {table}")
         con.execute(
             "CREATE TABLE ws.run AS SELECT ? AS summary", [json.dumps(run.summary(), default=str)]
         )
-    finally:
-        con.execute("DETACH ws")
     (out_dir / "run.json").write_text(
         json.dumps(run.summary(), indent=2, default=str), encoding="utf-8"
     )
@@ -151,28 +114,3 @@ def write_governance(run: IdentifyRun, folder: Path) -> None:
     fairness = [m.fairness.assign(model=m.config.id) for m in run.models if not m.fairness.empty]
     if fairness:
         pd.concat(fairness).to_csv(folder / "fairness-audit.csv", index=False)
-
-
-def load_input(city_dir: Path | None, data_dir: Path) -> LinkedCity:
-    """Insight's linked events when linkage has written them; else the synthetic truth."""
-    linked = insight_linked_events(data_dir)
-    if linked is not None:
-        return linked
-    if city_dir is None:
-        city_dir = data_dir / "city"
-    return truth_linked_events(city_dir)
-
-
-def identify_city(city_dir: Path, data_dir: Path) -> None:
-    """The demo pipeline step: run identification and publish it to the operational database."""
-    from rich.console import Console
-
-    city = load_input(city_dir, data_dir)
-    truth = city_dir if (city_dir / "truth" / "needs.parquet").exists() else None
-    run = run_identification(city, data_dir / "identify", truth_dir=truth)
-    Console().print(
-        f"identify: {sum(run.flags.values()):,} flags on {run.as_of} from {run.input_kind}"
-    )
-    from upstream.flags.publish import publish_workspace  # Django side, imported only here
-
-    publish_workspace(data_dir / "identify")

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import jinja2
 import pandas as pd
 
 from upstream.identify import cohorts as cohorts_module
-
-if TYPE_CHECKING:
-    from upstream.identify.pipeline import IdentifyRun
+from upstream.identify.run import IdentifyRun
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:

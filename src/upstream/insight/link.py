@@ -32,7 +32,7 @@ from upstream.insight.linkage.pipeline import (
     splink_edges,
 )
 from upstream.insight.standardise import build_person_records
-from upstream.insight.workspace import workspace_dir
+from upstream.insight.workspace import Workspace
 
 
 @dataclass
@@ -45,7 +45,7 @@ class LinkRun:
 
 def new_run(data_dir: Path) -> LinkRun:
     run_id = datetime.now().strftime("link-%Y%m%d-%H%M%S")
-    folder = workspace_dir(data_dir) / "runs" / run_id
+    folder = Workspace.insight(data_dir).folder / "runs" / run_id
     folder.mkdir(parents=True, exist_ok=True)
     return LinkRun(run_id, folder)
 

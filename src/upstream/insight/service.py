@@ -16,23 +16,20 @@ from upstream.insight.ingest import ImportReport, ingest_folder
 from upstream.insight.link import LinkRun, link, record_run
 from upstream.insight.linkage.pipeline import LinkOptions
 from upstream.insight.quality import quality_report
-from upstream.insight.workspace import WORKSPACE_FILE, connect, scalar, workspace_dir
+from upstream.insight.workspace import Workspace, scalar
 
 
 def run_ingest(
     folder: Path, data_dir: Path, contracts_dir: Path | None = None
 ) -> tuple[list[ImportReport], Path]:
     """Import every extract in `folder`; write the import report (JSON and CSV)."""
-    con = connect(data_dir)
-    try:
+    with Workspace.insight(data_dir).open() as con:
         reports = ingest_folder(con, folder, load_contracts(contracts_dir))
-    finally:
-        con.close()
     return reports, write_import_report(reports, data_dir)
 
 
 def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
-    folder = workspace_dir(data_dir) / "reports"
+    folder = Workspace.insight(data_dir).folder / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"import-{stamp}.json"
@@ -76,18 +73,20 @@ def write_import_report(reports: list[ImportReport], data_dir: Path) -> Path:
 def _workspace_with_extracts(data_dir: Path) -> duckdb.DuckDBPyConnection:
     """The workspace, if an ingest has imported something to link; else one clear error that
     leaves no empty workspace or run folder behind."""
-    workspace = workspace_dir(data_dir) / WORKSPACE_FILE
+    workspace = Workspace.insight(data_dir)
     message = "no extracts imported yet; run `upstream ingest` first"
-    if not workspace.is_file():
-        raise InputError(message, where=str(workspace))
+    if not workspace.exists():
+        raise InputError(message, where=str(workspace.path))
     try:
-        con = connect(data_dir)
+        con = workspace.connect()
         current = scalar(con, "SELECT count(*) FROM extracts WHERE status = 'current'")
     except duckdb.Error as error:
-        raise InputError(f"not a usable insight workspace: {error}", where=str(workspace)) from None
+        raise InputError(
+            f"not a usable insight workspace: {error}", where=str(workspace.path)
+        ) from None
     if not current:
         con.close()
-        raise InputError(message, where=str(workspace))
+        raise InputError(message, where=str(workspace.path))
     return con
 
 
@@ -123,21 +122,3 @@ def run_link(
     finally:
         con.close()  # closing without the commit rolls the whole run back
     return run, result
-
-
-def ingest_step(city_dir: Path, data_dir: Path) -> None:
-    """Pipeline step for `upstream demo`: import the city's extracts."""
-    reports, path = run_ingest(city_dir / "extracts", data_dir)
-    accepted = sum(r.accepted for r in reports)
-    rejected = sum(r.rejected for r in reports)
-    print(f"  imported {accepted:,} rows, rejected {rejected:,} (report: {path})")
-
-
-def link_step(city_dir: Path, data_dir: Path) -> None:
-    """Pipeline step for `upstream demo`: link people and households, write the quality report."""
-    run, result = run_link(data_dir, city_dir=city_dir)
-    accuracy = result.get("accuracy") or {}
-    f1 = accuracy.get("pairwise_f1", "n/a") if isinstance(accuracy, dict) else "n/a"
-    print(
-        f"  {run.counts.get('people', 0):,} people; pairwise F1 {f1}; report: {run.folder / 'quality.html'}"
-    )

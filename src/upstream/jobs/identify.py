@@ -66,7 +66,7 @@ def _dates(as_of: list[str]) -> list[date] | None:
 
 def _truth_linked(city_dir: Path) -> LinkedCity:
     # The synthetic city's own truth, to measure rules against it (never a council's data).
-    from upstream.identify.inputs import truth_linked_events
+    from upstream.synth.truth_linked import truth_linked_events
 
     return truth_linked_events(city_dir)
 

@@ -3,22 +3,24 @@ operational database, replacing the published tables whole in one transaction (s
 is idempotent and readers never see half a publish). Bulk inserts in batches; the same code runs
 on SQLite and PostgreSQL. A publish killed at any point (`kill -9`) is rolled back by the
 database, leaving the previous publish in place; re-running it gives one clean publish.
+
+Rows are read from the workspace by column name (`Workspace.reading`), the same way the flags
+are published from the identify workspace: each query's column names are the model's fields.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from django.db import models, transaction
 
 from upstream.errors import InputError
 from upstream.insight.faults import fault_point
-from upstream.insight.workspace import WORKSPACE_FILE, workspace_dir
+from upstream.insight.workspace import Reader, Workspace
 from upstream.people.models import (
     CostEntry,
     Household,
@@ -62,14 +64,6 @@ QUERIES: dict[type[models.Model], str] = {
 MONEY_FIELDS = {"total_cost", "unit_cost", "amount", "quantity"}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    while batch := cursor.fetchmany(BATCH):
-        for values in batch:
-            yield dict(zip(names, values, strict=True))
-
-
 # Linkage compares names in capitals; people read them in ordinary case.
 NAME_FIELDS = {"given_name", "family_name"}
 _NAME_PIECE = re.compile(r"([ '\-])")
@@ -100,12 +94,10 @@ def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
     return model(**fields)
 
 
-def _copy(
-    con: duckdb.DuckDBPyConnection, model: type[models.Model], progress: Callable[[str], None]
-) -> int:
+def _copy(read: Reader, model: type[models.Model], progress: Callable[[str], None]) -> int:
     written = 0
     batch: list[models.Model] = []
-    for row in _rows(con, QUERIES[model]):
+    for row in read.rows(QUERIES[model]):
         batch.append(_instance(model, row))
         if len(batch) >= BATCH:
             model._default_manager.bulk_create(batch)
@@ -119,32 +111,32 @@ def _copy(
     return written
 
 
-def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute("SELECT run_id FROM link_runs ORDER BY finished_at DESC LIMIT 1").fetchall()
-    if not rows:
+def latest_run_id(read: Reader) -> str:
+    latest = read.first("SELECT run_id FROM link_runs ORDER BY finished_at DESC LIMIT 1")
+    if latest is None:
         raise InputError(
             "no linkage run to publish; run `upstream link` first", where="insight workspace"
         )
-    return str(rows[0][0])
+    return str(latest["run_id"])
 
 
 def publish(data_dir: Path, progress: Callable[[str], None] = print) -> dict[str, int]:
     """Replace the published tables with the workspace's latest linkage run."""
-    path = workspace_dir(data_dir) / WORKSPACE_FILE
-    if not path.exists():
+    workspace = Workspace.insight(data_dir)
+    if not workspace.exists():
         raise InputError(
-            "no insight workspace; run `upstream ingest` and `upstream link` first", where=str(path)
+            "no insight workspace; run `upstream ingest` and `upstream link` first",
+            where=str(workspace.path),
         )
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        run_id = latest_run_id(con)
+    with workspace.reading() as read:
+        run_id = latest_run_id(read)
         with transaction.atomic():
             for model in reversed(list(QUERIES)):
                 model._default_manager.all().delete()
             fault_point("publish:tables-emptied")
-            counts = {model.__name__: _copy(con, model, progress) for model in QUERIES}
-            PublishRun.objects.create(link_run_id=run_id, workspace=str(path), counts=counts)
+            counts = {model.__name__: _copy(read, model, progress) for model in QUERIES}
+            PublishRun.objects.create(
+                link_run_id=run_id, workspace=str(workspace.path), counts=counts
+            )
             fault_point("publish:run-recorded")
-    finally:
-        con.close()
     return counts
