@@ -4,7 +4,8 @@ A source is one agency's extract (housing, police, the Jobcentre...). The catalo
 (`data/sources.toml`) gives each its code, the label people read, its entry in the dataset
 register, its extract contract and the event types it records with their plain-English names.
 Rules, flag cards, ingest, the register and the synthetic city all read it here, so a new
-source is added in one place. Pure Python, on the ground floor: it imports nothing of ours
+source is added in one place. The shipped dataset register (`data/datasets.toml`) sits beside
+it, read here too. Pure Python, on the ground floor: it imports nothing of ours
 but the errors. Format: docs/sources.md.
 """
 
@@ -21,6 +22,10 @@ from typing import Any
 from upstream.errors import InputError
 
 CATALOGUE_FILE = "data/sources.toml"
+# The dataset register as shipped: each source's dataset, controller, lawful basis and permitted
+# uses. Governance loads it into the operational database (checking purposes and roles); it sits
+# here, beside the catalogue, so the core can cite a source's lawful basis without reaching up.
+REGISTER_FILE = "data/datasets.toml"
 FIELDS = ("code", "label", "dataset", "contract", "events")
 
 
@@ -99,3 +104,14 @@ def event_labels() -> dict[tuple[str, str], str]:
 def datasets() -> dict[str, str]:
     """Every source's code and its dataset register entry."""
     return {s.code: s.dataset for s in catalogue()}
+
+
+def register_text() -> str:
+    """The shipped dataset register's text (`data/datasets.toml`)."""
+    return resources.files("upstream").joinpath(REGISTER_FILE).read_text("utf-8")
+
+
+def register_entries() -> list[dict[str, Any]]:
+    """The shipped register's datasets, as data: code, name, controller, lawful basis, uses."""
+    entries: list[dict[str, Any]] = tomllib.loads(register_text()).get("dataset", [])
+    return entries

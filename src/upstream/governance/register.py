@@ -9,7 +9,6 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from django.db import transaction
@@ -19,8 +18,6 @@ from upstream.accounts.roles import Role
 from upstream.errors import InputError
 from upstream.governance.models import Dataset, PermittedUse
 from upstream.governance.purposes import Purpose
-
-REGISTER_FILE = "data/datasets.toml"
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def _uses(rows: list[dict[str, Any]], where: str) -> list[tuple[str, str]]:
 def read_register(text: str | None = None) -> list[DatasetEntry]:
     """Parse the register (the shipped one by default); unknown purposes or roles are errors."""
     if text is None:
-        text = resources.files("upstream.governance").joinpath(REGISTER_FILE).read_text("utf-8")
+        text = sources.register_text()
     data = tomllib.loads(text)
     defaults = _uses(data.get("defaults", {}).get("uses", []), "datasets.toml [defaults]")
     entries = []

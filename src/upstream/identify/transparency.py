@@ -9,10 +9,9 @@ by hand: change the configuration and the record follows.
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from typing import Any
 
+from upstream import sources
 from upstream.identify.model import ModelConfig, ModelResult
 from upstream.identify.rules import RuleSet
 
@@ -49,9 +48,7 @@ RISKS = [
 
 def datasets() -> list[dict[str, Any]]:
     """The shipped dataset register (lawful basis per source), read as data."""
-    path = resources.files("upstream.governance") / "data" / "datasets.toml"
-    register: list[dict[str, Any]] = tomllib.loads(path.read_text(encoding="utf-8"))["dataset"]
-    return register
+    return sources.register_entries()
 
 
 def _sources(ruleset: RuleSet) -> list[str]:
