@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from upstream import sources
 from upstream.errors import InputError
 from upstream.synth import params, truth, writer
 from upstream.synth.events import Events, generate_events, load_streams, parental_toxic_trio
@@ -25,7 +26,8 @@ from upstream.synth.residence import Residence, household_spells, memberships, r
 from upstream.synth.timeline import household_moves, initial_allocation, life_events, vacancy_chain
 
 Progress = Callable[[str], None]
-STAGES = ("people", "needs", "places", "moves", "events", "truth", *CONTRACTS, "manifest")
+# One extract per source in the catalogue, in its order.
+STAGES = ("people", "needs", "places", "moves", "events", "truth", *sources.codes(), "manifest")
 
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
@@ -101,7 +103,7 @@ def generate_city(
         postcode=pa.array(places.postcode), streams=streams, nickname=names.nickname, send=needs["send"],
     )  # fmt: skip
     record_truth = []
-    for source in CONTRACTS:
+    for source in sources.codes():
         entry, table = _write_source(out, source, seed, events, names, pop.dob, residence, view)
         files.append(entry)
         record_truth.append(table)

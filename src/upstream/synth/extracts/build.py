@@ -286,6 +286,7 @@ def drug_alcohol(view: CityView, r: SourceRecords) -> Columns:
     }
 
 
+# One builder per source in the catalogue (upstream.sources; tests/test_sources.py checks).
 BUILDERS: dict[str, Callable[[CityView, SourceRecords], Columns]] = {
     "housing": housing,
     "revs_benefits": revs_benefits,
