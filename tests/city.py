@@ -13,6 +13,7 @@ data directory to change.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -108,3 +109,40 @@ def test_city(tmp_path_factory: pytest.TempPathFactory) -> TestCity:
         database_url=f"sqlite:///{folder / 'upstream.sqlite3'}",
         log=(folder / "pipeline.log").read_text(encoding="utf-8"),
     )
+
+
+@pytest.fixture(scope="session")
+def small_city(test_city: TestCity) -> Path:
+    """The test city's synthetic city (extracts, truth, manifest); read it, never change it."""
+    return test_city.city_dir
+
+
+@pytest.fixture(scope="session")
+def linked_city(test_city: TestCity) -> dict[str, object]:
+    """The pipeline's linkage run, as the insight and publish tests read it."""
+    from upstream.insight.workspace import Workspace
+
+    with Workspace.insight(test_city.data_dir).reading() as rows:
+        run = rows.first(
+            "SELECT model_path, counts FROM link_runs ORDER BY finished_at DESC LIMIT 1"
+        )
+    assert run is not None, "the pipeline recorded no linkage run"
+    folder = Path(str(run["model_path"])).parent
+    return {
+        "data_dir": test_city.data_dir,
+        "folder": folder,
+        "result": json.loads((folder / "quality.json").read_text(encoding="utf-8")),
+        "counts": json.loads(str(run["counts"])),
+    }
+
+
+@pytest.fixture(scope="session")
+def identify_workspace(test_city: TestCity, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Identification run once over the test city's truth-linked events (the rules measured
+    against the generator's truth; the pipeline's own run used insight's links)."""
+    from upstream.identify.pipeline import run_identification
+    from upstream.synth.truth_linked import truth_linked_events
+
+    out = tmp_path_factory.mktemp("identify")
+    run_identification(truth_linked_events(test_city.city_dir), out, truth_dir=test_city.city_dir)
+    return out

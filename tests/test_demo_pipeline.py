@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import duckdb
 import pytest
 
 from tests.city import TestCity
+from upstream.insight.workspace import Workspace
 from upstream.jobs.demo import PIPELINE
 
 pytestmark = pytest.mark.core
@@ -28,14 +28,12 @@ def test_the_pipeline_runs_every_step_in_order(test_city: TestCity) -> None:
 
 
 def test_the_pipeline_links_the_city_into_people(test_city: TestCity) -> None:
-    workspace = test_city.data_dir / "insight" / "workspace.duckdb"
-    con = duckdb.connect(str(workspace), read_only=True)
-    try:
-        people, records = con.execute(
-            "SELECT count(DISTINCT person_id), count(*) FROM record_person"
-        ).fetchone()  # type: ignore[misc]
-    finally:
-        con.close()
+    with Workspace.insight(test_city.data_dir).reading() as rows:
+        linked = rows.first(
+            "SELECT count(DISTINCT person_id) AS people, count(*) AS records FROM record_person"
+        )
+    assert linked is not None
+    people, records = linked["people"], linked["records"]
     manifest = json.loads((test_city.city_dir / "manifest.json").read_text())
     assert records == manifest["records_in_extracts"]
     # Linkage finds roughly the people the city has (some never touch a service).
