@@ -47,12 +47,14 @@ def test_each_role_sees_its_own_navigation_in_the_browser(browser: Browser, role
     browser.screenshot(f"home-{role.value}")
 
 
-def test_a_commissioner_reads_the_business_cases(browser: Browser, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_commissioner_reads_the_business_cases(
+    browser: Browser, settings, tmp_path, test_city
+) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
+    import shutil
 
-    from upstream.economics.examples import appraise_examples
-
-    appraise_examples(tmp_path / "city", tmp_path)
+    # The example appraisals the demo pipeline wrote.
+    shutil.copytree(test_city.data_dir / "reports", tmp_path / "reports")
     settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=tmp_path)
     create_user(username="cara", role=Role.COMMISSIONER)
     browser.sign_in("cara", DEFAULT_PASSWORD)

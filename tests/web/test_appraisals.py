@@ -10,24 +10,19 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
+from tests.city import TestCity
 from tests.factories import DEFAULT_PASSWORD, create_user
 from upstream.accounts.roles import Role
-from upstream.economics.examples import EXAMPLES, appraise_examples
+from upstream.economics.examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def appraised(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("data")
-    appraise_examples(data_dir / "city", data_dir)
-    return data_dir
-
-
 @pytest.fixture
-def data_dir(settings, appraised: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def data_dir(settings, test_city: TestCity, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The example appraisals the demo pipeline wrote, in a data directory of the test's own."""
     here = tmp_path / "data"
-    shutil.copytree(appraised, here)
+    shutil.copytree(test_city.data_dir / "reports", here / "reports")
     settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=here)
     return here
 
