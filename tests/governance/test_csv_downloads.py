@@ -8,8 +8,8 @@ import io
 import pytest
 
 from upstream.accounts.roles import Role
-from upstream.casework.exports import table_response
 from upstream.csv_cells import safe_cell
+from upstream.edge.twins import Table, csv_response, download
 from upstream.governance.audit import Actor, Event, record
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
@@ -34,9 +34,9 @@ def test_ordinary_cells_and_plain_numbers_are_left_as_they_are(value: object) ->
 
 
 @pytest.mark.core
-def test_every_casework_table_download_is_neutralised() -> None:
+def test_every_table_download_is_neutralised() -> None:
     rows = [{"name": formula, "cost": "-12.50"} for formula in FORMULAS]
-    written = cells(table_response("people", "csv", rows, ("name", "cost")))
+    written = cells(csv_response(Table("people", rows, ("name", "cost"))))
     assert [r["name"] for r in written] == ["'" + f for f in FORMULAS]
     assert {r["cost"] for r in written} == {"-12.50"}
 
@@ -44,7 +44,7 @@ def test_every_casework_table_download_is_neutralised() -> None:
 @pytest.mark.core
 def test_the_json_twin_keeps_the_text_as_typed() -> None:
     rows = [{"name": "=1+1"}]
-    assert b'"=1+1"' in table_response("people", "json", rows, ("name",)).content
+    assert b'"=1+1"' in download("json", table=Table("people", rows, ("name",))).content
 
 
 @pytest.mark.django_db

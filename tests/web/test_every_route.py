@@ -180,7 +180,9 @@ def body_of(response: Any) -> bytes:
 
 
 def is_json(response: Any) -> bool:
-    return bool(response.get("Content-Type", "").startswith("application/json"))
+    """JSON, or a JSON problem (RFC 9457: application/problem+json)."""
+    content_type = response.get("Content-Type", "")
+    return content_type.startswith(("application/json", "application/problem+json"))
 
 
 def is_govuk_page(body: bytes) -> bool:

@@ -8,6 +8,17 @@ from ninja import Schema
 
 
 class Problem(Schema):
+    """RFC 9457 problem details (`application/problem+json`), as every error answers; `detail`
+    is the sentence for the person (the key API clients have always read)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] | None = None  # each field that cannot be used, when there are any
+
+
+class Message(Schema):
     detail: str
 
 

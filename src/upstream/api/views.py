@@ -1,4 +1,9 @@
-"""API operations: each one calls the same services as its page, so access and audit match."""
+"""API operations: each one calls the same services as its page, so access and audit match.
+
+No operation catches a domain error: `build_api` registers the web edge's answer for each
+(`edge.errors.problem_response`), so a refusal, a missing record or a moved ID is the same RFC
+9457 problem here as in a page's JSON twin.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import django_auth
+from ninja.types import DictStrAny
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
@@ -19,11 +26,21 @@ from upstream.casework.search import Query as SearchQuery
 from upstream.casework.story import Period
 from upstream.casework.subject_access import subject_access_report
 from upstream.casework.tables import household_json, person_json
-from upstream.errors import Denied, InputError, Moved, NotFound
+from upstream.edge.errors import Problem, problem_json, problem_response
+from upstream.edge.inputs import without_nul
+from upstream.errors import (
+    AuditUnavailableError,
+    Denied,
+    InputError,
+    InvalidFields,
+    Moved,
+    NotFound,
+)
 from upstream.governance import reasons as recorded_reasons
 from upstream.governance.access import require_dpo
 from upstream.governance.audit import Actor, Event, record, verify
-from upstream.governance.models import Dataset
+from upstream.governance.models import RecordedReason
+from upstream.governance.register import dataset_rows
 from upstream.governance.services import (
     AuditSearch,
     entry_row,
@@ -32,17 +49,18 @@ from upstream.governance.services import (
 )
 
 MAX_ID = 2**53 - 1  # row IDs fit a signed 64-bit column and a JSON number
-ERRORS: dict[int, Any] = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: dict[int, Any] = {
+    400: s.Problem,
+    401: s.Problem,
+    403: s.Problem,
+    404: s.Problem,
+    422: s.Problem,
+}
 
 people = Router(tags=["people"])
 households = Router(tags=["households"])
 caseload = Router(tags=["caseload"])
 governance = Router(tags=["governance"])
-
-
-def clean(text: str) -> str:
-    """Query text as we store and search it: no NUL characters (PostgreSQL refuses them)."""
-    return text.replace("\x00", "").strip()
 
 
 def _user(request: HttpRequest) -> User:
@@ -56,19 +74,8 @@ def _actor(request: HttpRequest) -> Actor:
 def _check_id(value: str) -> str:
     """The same rule for an ID in the address as the pages' (governance.services.PERSON_ID)."""
     if not value or person_id_error(value):
-        raise HttpError(404, "No record has this ID")
+        raise NotFound("No record has this ID")
     return value
-
-
-def _story_or_error(call: Any) -> Any:
-    try:
-        return call()
-    except Denied as denial:
-        raise HttpError(403, denial.message) from None
-    except NotFound:
-        raise HttpError(404, "No record has this ID") from None
-    except Moved as moved:
-        raise HttpError(404, f"This person's ID is now {moved.person_id}") from None
 
 
 @people.get("", response={200: list[s.ResultOut], **ERRORS}, summary="Find a person")
@@ -80,29 +87,21 @@ def find_people(
     identifier: str = "",
 ) -> Any:
     query = SearchQuery(
-        clean(name)[:200], date_of_birth, clean(postcode)[:10], clean(identifier)[:80]
+        name.strip()[:200], date_of_birth, postcode.strip()[:10], identifier.strip()[:80]
     )
     if query.is_empty:
-        raise HttpError(422, "Give a name, date of birth, postcode or identifier")
-    try:
-        results = _story_or_error(
-            lambda: services.search_people(_actor(request), _user(request), query)
-        )
-    except InputError as error:
-        raise HttpError(422, error.one_line()) from None
+        raise InputError("Give a name, date of birth, postcode or identifier")
+    results = services.search_people(_actor(request), _user(request), query)
     return [r.__dict__ for r in results]
 
 
 @people.get("/{person_id}", response={200: s.PersonOut, **ERRORS}, summary="A person's story")
 def person(request: HttpRequest, person_id: str, filters: Query[s.PeriodIn]) -> Any:
-    period = Period(clean(filters.agency)[:40], filters.start, filters.end)
-    story = _story_or_error(
-        lambda: services.view_person(
-            _actor(request), _user(request), _check_id(person_id), period, view="api person"
-        )
+    period = Period(filters.agency.strip()[:40], filters.start, filters.end)
+    story = services.view_person(
+        _actor(request), _user(request), _check_id(person_id), period, view="api person"
     )
     data = person_json(story)
-    data["costs"] = data.pop("costs")
     data["household_members"] = data.pop("household-members")
     return data
 
@@ -113,38 +112,34 @@ def person(request: HttpRequest, person_id: str, filters: Query[s.PeriodIn]) -> 
     summary="Record why you need to see a person's record",
 )
 def record_reason(request: HttpRequest, person_id: str, body: s.ReasonIn) -> Any:
-    user = _user(request)
-    _check_id(person_id)
-    try:
-        grant = services.record_access_reason(
-            _actor(request), user, person_id, clean(body.purpose), clean(body.reason)
-        )
-    except Denied as denial:
-        raise HttpError(403, denial.message) from None
-    except InputError as error:
-        raise HttpError(422, error.one_line()) from None
-    return Status(
-        201,
-        {
-            "id": grant.pk,
-            "person": grant.person,
-            "purpose": grant.purpose,
-            "reason": grant.reason,
-            "expires_at": grant.expires_at.isoformat(),
-            "review": grant.review,
-        },
+    grant = services.record_access_reason(
+        _actor(request),
+        _user(request),
+        _check_id(person_id),
+        body.purpose.strip(),
+        body.reason.strip(),
     )
+    return Status(201, _reason_out(grant))
+
+
+def _reason_out(grant: RecordedReason) -> dict[str, Any]:
+    return {
+        "id": grant.pk,
+        "person": grant.person,
+        "purpose": grant.purpose,
+        "reason": grant.reason,
+        "expires_at": grant.expires_at.isoformat(),
+        "review": grant.review,
+    }
 
 
 @households.get(
     "/{household_id}", response={200: s.HouseholdOut, **ERRORS}, summary="A household's story"
 )
 def household(request: HttpRequest, household_id: str, filters: Query[s.PeriodIn]) -> Any:
-    period = Period(clean(filters.agency)[:40], filters.start, filters.end)
-    story = _story_or_error(
-        lambda: services.view_household(
-            _actor(request), _user(request), _check_id(household_id), period, view="api household"
-        )
+    period = Period(filters.agency.strip()[:40], filters.start, filters.end)
+    story = services.view_household(
+        _actor(request), _user(request), _check_id(household_id), period, view="api household"
     )
     return household_json(story)
 
@@ -153,10 +148,7 @@ def household(request: HttpRequest, household_id: str, filters: Query[s.PeriodIn
     "", response={200: list[s.CaseloadOut], **ERRORS}, summary="Your caseload, and your team's"
 )
 def my_caseload(request: HttpRequest) -> Any:
-    try:
-        return services.view_caseload(_actor(request), _user(request), view="api")
-    except Denied as denial:
-        raise HttpError(403, denial.message) from None
+    return services.view_caseload(_actor(request), _user(request), view="api")
 
 
 @caseload.post(
@@ -166,36 +158,25 @@ def my_caseload(request: HttpRequest) -> Any:
 )
 def allocate(request: HttpRequest, body: s.AllocationIn) -> Any:
     user = _user(request)
-    try:
-        allocation = services.allocate(
-            _actor(request), user, clean(body.person_id)[:16], clean(body.worker)[:150]
-        )
-    except Denied as denial:
-        raise HttpError(403, denial.message) from None
-    except InputError as error:
-        raise HttpError(422, error.one_line()) from None
+    allocation = services.allocate(
+        _actor(request), user, body.person_id.strip()[:16], body.worker.strip()[:150]
+    )
     row = next(r for r in services.caseload_rows(user) if r["allocation"] == allocation.pk)
     return Status(201, row)
 
 
 @caseload.post(
     "/allocations/{allocation_id}/end",
-    response={200: s.Problem, **ERRORS},
+    response={200: s.Message, **ERRORS},
     summary="End an allocation (team managers)",
 )
 def end_allocation(request: HttpRequest, allocation_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:  # type: ignore[type-arg]
-    try:
-        services.end_allocation(_actor(request), _user(request), allocation_id)
-    except Denied as denial:
-        raise HttpError(403, denial.message) from None
+    services.end_allocation(_actor(request), _user(request), allocation_id)
     return {"detail": "Allocation ended"}
 
 
 def _require_dpo(request: HttpRequest, action: str) -> None:
-    try:
-        require_dpo(_actor(request), _user(request), action)
-    except PermissionDenied as refused:
-        raise HttpError(403, str(refused)) from None
+    require_dpo(_actor(request), _user(request), action)
 
 
 @governance.get(
@@ -214,10 +195,15 @@ def audit_log(
 ) -> Any:
     _require_dpo(request, "view-audit")
     search = AuditSearch(
-        clean(person)[:64], clean(actor)[:150], clean(action)[:40], clean(outcome)[:10], start, end
+        person.strip()[:64],
+        actor.strip()[:150],
+        action.strip()[:40],
+        outcome.strip()[:10],
+        start,
+        end,
     )
     if errors := search.errors():
-        raise HttpError(400, "; ".join(f"{field}: {text}" for field, text in errors.items()))
+        raise InvalidFields(errors)
     record(
         _actor(request), Event(action="view-audit", person=search.person, detail={"format": "api"})
     )
@@ -248,14 +234,12 @@ def audit_verify(request: HttpRequest) -> Any:
 )
 def subject_access(request: HttpRequest, person_id: str) -> Any:
     _require_dpo(request, "subject-access-report")
-    _, report = _story_or_error(
-        lambda: subject_access_report(
-            _actor(request),
-            _user(request),
-            _check_id(person_id),
-            view="api subject-access report",
-            fmt="api",
-        )
+    _, report = subject_access_report(
+        _actor(request),
+        _user(request),
+        _check_id(person_id),
+        view="api subject-access report",
+        fmt="api",
     )
     return report
 
@@ -276,17 +260,7 @@ def reasons(request: HttpRequest) -> Any:
             detail={"format": "api"},
         ),
     )
-    return [
-        {
-            "id": r.pk,
-            "person": r.person,
-            "purpose": r.purpose,
-            "reason": r.reason,
-            "expires_at": r.expires_at.isoformat(),
-            "review": r.review,
-        }
-        for r in waiting
-    ]
+    return [_reason_out(r) for r in waiting]
 
 
 @governance.post(
@@ -299,26 +273,14 @@ def review_reason(
     body: s.ReviewIn,
     reason_id: int = Path(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
 ) -> Any:
-    from upstream.governance.models import RecordedReason
-
     _require_dpo(request, "review-reason")
     grant = RecordedReason.objects.filter(pk=reason_id).first()
     if grant is None:
-        raise HttpError(404, "No recorded reason has this ID")
-    try:
-        recorded_reasons.review_reason(
-            _actor(request), _user(request), grant, clean(body.outcome), clean(body.note)
-        )
-    except InputError as error:
-        raise HttpError(422, error.one_line()) from None
-    return {
-        "id": grant.pk,
-        "person": grant.person,
-        "purpose": grant.purpose,
-        "reason": grant.reason,
-        "expires_at": grant.expires_at.isoformat(),
-        "review": grant.review,
-    }
+        raise NotFound("No recorded reason has this ID")
+    recorded_reasons.review_reason(
+        _actor(request), _user(request), grant, body.outcome.strip(), body.note.strip()
+    )
+    return _reason_out(grant)
 
 
 @governance.get(
@@ -326,29 +288,57 @@ def review_reason(
 )
 def datasets(request: HttpRequest) -> Any:
     if _user(request).role_enum == Role.CITIZEN:
-        raise HttpError(403, "The dataset register is for staff.")
-    return [
-        {
-            "code": d.code,
-            "name": d.name,
-            "description": d.description,
-            "controller": d.controller,
-            "lawful_basis": d.lawful_basis,
-            "permitted_uses": sorted(f"{u.purpose}:{u.role}" for u in d.uses.all()),
-        }
-        for d in Dataset.objects.prefetch_related("uses")
-    ]
+        raise PermissionDenied("The dataset register is for staff.")
+    return dataset_rows()
+
+
+class NulFreeParser(Parser):
+    """JSON bodies without NUL characters, as the edge makes every query and form value
+    (`edge.inputs`): PostgreSQL refuses them."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        parsed: DictStrAny = without_nul(super().parse_body(request))
+        return parsed
+
+
+# The API's statuses where they differ from the pages': a value that cannot be used is 422
+# (as the OpenAPI document has always said); several search fields at once stay 400.
+API_STATUS: dict[type[Exception], int] = {InputError: 422}
+
+
+def _problem(request: HttpRequest, error: Any) -> HttpResponse:
+    status = next((v for k, v in API_STATUS.items() if type(error) is k), None)
+    response: HttpResponse = problem_response(request, error, status)
+    return response
+
+
+def _http_error(request: HttpRequest, error: Any) -> HttpResponse:
+    """django-ninja's own errors (401 before signing in, 405…) in the same problem shape."""
+    return problem_json(Problem(error.status_code, str(error.message)))
 
 
 def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="Upstream casework API",
         version="1",
-        description="The JSON twin of every casework and governance page: same permissions, same audit log. Sign in first (session cookie); unsafe methods need the CSRF token.",
+        description="The JSON twin of every casework and governance page: same permissions, same audit log. Sign in first (session cookie); unsafe methods need the CSRF token. Errors are RFC 9457 problem details (application/problem+json).",
         auth=django_auth,
         docs_url=None,  # the Swagger page needs inline script, which our CSP refuses; use /api/openapi.json
         urls_namespace="api",
+        parser=NulFreeParser(),
     )
+    for error in (
+        Denied,
+        NotFound,
+        Moved,
+        InputError,
+        InvalidFields,
+        AuditUnavailableError,
+        PermissionDenied,
+        Http404,
+    ):
+        api.add_exception_handler(error, _problem)
+    api.add_exception_handler(HttpError, _http_error)
     api.add_router("/people", people)
     api.add_router("/households", households)
     api.add_router("/caseload", caseload)

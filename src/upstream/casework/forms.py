@@ -12,9 +12,9 @@ from upstream.casework.story import Period
 
 
 def text(params: QueryDict, name: str, limit: int) -> str:
-    """A text field as typed, without NUL characters (PostgreSQL text cannot hold them, so a
-    search for one was a 500; the API drops them too), cut to `limit` characters."""
-    return params.get(name, "").replace("\x00", "").strip()[:limit]
+    """A text field as typed (NUL characters are already gone: `edge.inputs`), trimmed and cut
+    to `limit` characters."""
+    return params.get(name, "").strip()[:limit]
 
 
 def parse_date(text: str, field: str) -> date | None:

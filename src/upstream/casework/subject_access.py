@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from upstream.accounts.models import User
-from upstream.casework.exports import plain
 from upstream.casework.services import view_person
 from upstream.casework.story import Period, PersonStory
 from upstream.casework.tables import person_json
+from upstream.edge.twins import plain
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.services import reasons_about, who_looked
 from upstream.people.models import SourceRecord

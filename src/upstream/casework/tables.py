@@ -1,11 +1,13 @@
-"""The tables on the person and household pages, their columns, and what analysts may see."""
+"""What the person, household and flags pages show as data: their tables and columns (and
+what analysts may see of them), and the pages as JSON."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from upstream.casework.exports import rows_of
+from upstream.casework.services import FlagsShown
 from upstream.casework.story import HouseholdStory, PersonStory
+from upstream.edge.twins import rows_of
 from upstream.governance.access import Decision
 
 # Columns that identify a person or a source record: left out of pseudonymised tables.
@@ -117,4 +119,25 @@ def access_json(decision: Decision) -> dict[str, Any]:
         "purpose": decision.purpose.value if decision.purpose else None,
         "reason": decision.reason,
         "sources": sorted(decision.sources),
+    }
+
+
+def flags_json(shown: FlagsShown) -> dict[str, Any]:
+    """The flags page as JSON: each card as the viewer may see it."""
+    return {
+        "person_id": shown.person_id,
+        "flags_withheld": shown.withheld,
+        "flags": [
+            {
+                "flag_id": c.flag.flag_id,
+                "rule": c.flag.ruleset_id,
+                "version": c.flag.ruleset_version,
+                "label": c.flag.label,
+                "raised_on": c.flag.raised_on,
+                "lapses_on": c.flag.lapses_on,
+                "needs": c.needs,
+                "records_about_others_withheld": c.rows_withheld,
+            }
+            for c in shown.cards
+        ],
     }

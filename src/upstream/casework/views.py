@@ -1,7 +1,9 @@
 """Casework pages: Find a person, Person, Household, Record a reason, Caseload.
 
-Thin: each view reads the request, calls `services` (which decides access and audits), and
-renders a page or a table download.
+Thin: each view reads the request, calls `services` (which asks the one access decision and
+audits), and answers with a page or its twins (`edge.twins`). Refusals, missing records and
+moved IDs are domain errors the web edge answers (`edge.errors`); a view catches only the
+InputError of a form it shows again with the message beside the field.
 """
 
 from __future__ import annotations
@@ -11,13 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    JsonResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,12 +23,25 @@ from upstream.accounts.models import User
 from upstream.accounts.roles import Role
 from upstream.casework import forms, services
 from upstream.casework.charts import cost_chart
-from upstream.casework.exports import FORMATS, table_response
-from upstream.casework.story import Period, latest_financial_year
-from upstream.casework.tables import household_tables, person_tables, table_rows
-from upstream.errors import Denied, InputError, Moved, NotFound
+from upstream.casework.story import HouseholdStory, Period, PersonStory, latest_financial_year
+from upstream.casework.tables import (
+    flags_json,
+    household_json,
+    household_tables,
+    person_json,
+    person_tables,
+    table_rows,
+)
+from upstream.edge.twins import FORMATS, Table, download, respond
+from upstream.errors import Denied, InputError, NotFound
 from upstream.flags.models import Override
-from upstream.governance.access import BASIS_LABELS, CASEWORK_ROLES, may_search, refuse
+from upstream.governance.access import (
+    BASIS_LABELS,
+    CASEWORK_ROLES,
+    Decision,
+    may_search,
+    refuse,
+)
 from upstream.governance.audit import Actor
 from upstream.governance.purposes import purposes_for
 from upstream.governance.register import dataset_names
@@ -52,19 +61,30 @@ def ids_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         for name in ("person_id", "household_id"):
             if name in kwargs and person_id_error(kwargs[name]):
-                raise Http404("No record has this ID")
+                raise NotFound("No record has this ID")
         return view(request, *args, **kwargs)
 
     return checked
 
 
-def denied_page(request: HttpRequest, denial: Denied, **context: Any) -> HttpResponse:
+def known_format(fmt: str) -> None:
+    """A download in a format there is none of is a 404 before the record is read (and the
+    read audited)."""
+    if fmt not in FORMATS:
+        raise NotFound("There is no download in this format")
+
+
+def denied_page(request: HttpRequest, denial: Denied) -> HttpResponse:
+    """The refusal page for every Denied (the web edge answers with it, casework/apps.py):
+    what was refused and that it was recorded, with the form to record a reason when that
+    would open the record."""
     user = _user(request)
     # The form links to the person's reason page, so only for text that could be a person ID
     # (a person ID posted in a form can hold anything, "/" included).
     offer_reason = (
         bool(denial.person_id)
         and not person_id_error(denial.person_id)
+        and user.is_authenticated
         and user.role_enum in CASEWORK_ROLES
     )
     return render(
@@ -73,8 +93,7 @@ def denied_page(request: HttpRequest, denial: Denied, **context: Any) -> HttpRes
         {
             "message": denial.message,
             "person_id": denial.person_id if offer_reason else "",
-            "purposes": purposes_for(user.role_enum),
-            **context,
+            "purposes": purposes_for(user.role_enum) if offer_reason else (),
         },
         status=403,
     )
@@ -87,14 +106,12 @@ def find_person(request: HttpRequest) -> HttpResponse:
     results: list[services.Result] = []
     searched = not query.is_empty and not errors
     actor = Actor.from_request(request)
+    if not may_search(user):
+        raise refuse(actor, "search", "Your role does not include finding people's records.")
     try:
-        if not may_search(user):
-            raise refuse(actor, "search", "Your role does not include finding people's records.")
         if searched:
             results = services.search_people(actor, user, query)
-    except Denied as denial:
-        return denied_page(request, denial)
-    except InputError as error:
+    except InputError as error:  # shown beside the field
         errors[error.where or "name"] = error.message
         searched = False
     return render(
@@ -113,26 +130,22 @@ def find_person(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _person_story(request: HttpRequest, person_id: str, view: str) -> Any:
+def _person_story(
+    request: HttpRequest, person_id: str, view: str
+) -> tuple[PersonStory, dict[str, str]]:
     period, errors = forms.period(request.GET)
-    return services.view_person(
+    story = services.view_person(
         Actor.from_request(request), _user(request), person_id, period, view=view
-    ), errors
+    )
+    return story, errors
 
 
 @login_required
 @ids_checked
 def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
-    try:
-        story, errors = _person_story(request, person_id, "person page")
-    except Moved as moved:
-        return redirect("casework:person", person_id=moved.person_id)
-    except NotFound:
-        raise Http404("No person has this ID") from None
-    except Denied as denial:
-        return denied_page(request, denial)
+    story, errors = _person_story(request, person_id, "person page")
     flags = _flags_on_person_page(request, story)
-    return render(
+    return respond(
         request,
         "casework/person.html",
         {
@@ -148,12 +161,13 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             "params": request.GET,
             "filtered": story.period != Period(),
         },
-        status=400 if errors else 200,
+        data=lambda: person_json(story),
+        errors=errors,
     )
 
 
-def _flags_on_person_page(request: HttpRequest, story: Any) -> services.FlagsShown | None:
-    """The why-flagged cards under the access the page was just granted (not decided twice)."""
+def _flags_on_person_page(request: HttpRequest, story: PersonStory) -> services.FlagsShown | None:
+    """The why-flagged cards under the decision the page was just given (not decided twice)."""
     if story.decision.pseudonymised:
         return None
     return services.person_flags(
@@ -165,81 +179,41 @@ def _flags_on_person_page(request: HttpRequest, story: Any) -> services.FlagsSho
     )
 
 
-def _flag_json(shown: services.FlagsShown) -> dict[str, Any]:
+def _flags_context(shown: services.FlagsShown, **form: Any) -> dict[str, Any]:
     return {
         "person_id": shown.person_id,
+        "flag_cards": shown.cards,
         "flags_withheld": shown.withheld,
-        "flags": [
-            {
-                "flag_id": c.flag.flag_id,
-                "rule": c.flag.ruleset_id,
-                "version": c.flag.ruleset_version,
-                "label": c.flag.label,
-                "raised_on": c.flag.raised_on,
-                "lapses_on": c.flag.lapses_on,
-                "needs": c.needs,
-                "records_about_others_withheld": c.rows_withheld,
-            }
-            for c in shown.cards
-        ],
+        "override_kinds": Override.KINDS,
+        **form,
     }
-
-
-def _flags_page(
-    request: HttpRequest, shown: services.FlagsShown, *, status: int = 200, **context: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "flags/person.html",
-        {
-            "person_id": shown.person_id,
-            "flag_cards": shown.cards,
-            "flags_withheld": shown.withheld,
-            "override_kinds": Override.KINDS,
-            **context,
-        },
-        status=status,
-    )
 
 
 @login_required
 @ids_checked
 def person_flags_page(request: HttpRequest, person_id: str) -> HttpResponse:
     """A person's why-flagged cards on their own (and as JSON): the person page's decision."""
-    try:
-        shown = services.person_flags(Actor.from_request(request), _user(request), person_id)
-    except Denied as denial:
-        return denied_page(request, denial)
-    if request.GET.get("format") == "json":
-        return JsonResponse(_flag_json(shown))
-    return _flags_page(request, shown)
+    shown = services.person_flags(Actor.from_request(request), _user(request), person_id)
+    return respond(
+        request, "flags/person.html", _flags_context(shown), data=lambda: flags_json(shown)
+    )
 
 
 @login_required
 @require_POST
 def flag_override_page(request: HttpRequest, flag_id: str) -> HttpResponse:
     person_id = request.POST.get("person_id", "").strip()[:64]
-    if person_id_error(person_id):  # e.g. a NUL, which PostgreSQL refuses in a query
-        raise Http404("This flag does not concern that person.")
-    actor = Actor.from_request(request)
-    user = _user(request)
+    if person_id_error(person_id):  # e.g. "/", which the refusal's reason form cannot hold
+        raise NotFound("This flag does not concern that person.")
+    actor, user = Actor.from_request(request), _user(request)
+    decision = services.decide_override(actor, user, person_id, flag_id)
+    kind, reason = request.POST.get("kind", ""), request.POST.get("reason", "")
     try:
-        decision = services.decide_override(actor, user, person_id, flag_id)
-        services.override_flag(
-            actor,
-            user,
-            decision,
-            flag_id,
-            request.POST.get("kind", ""),
-            request.POST.get("reason", ""),
-        )
-    except Denied as denial:
-        return denied_page(request, denial)
-    except NotFound:
-        raise Http404("This flag does not concern that person.") from None
-    except InputError as error:
+        services.override_flag(actor, user, decision, flag_id, kind, reason)
+    except InputError as error:  # the flags again, under the same decision, with the message
         shown = services.person_flags(actor, user, person_id, decision=decision)
-        return _flags_page(request, shown, status=400, error_flag=flag_id, error=error.message)
+        context = _flags_context(shown, error_flag=flag_id, error=error.message)
+        return render(request, "flags/person.html", context, status=400)
     return redirect(_safe_next(request, reverse("casework:person-flags", args=[person_id])))
 
 
@@ -255,23 +229,22 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 @ids_checked
 def person_table(request: HttpRequest, person_id: str, table: str, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise Http404("Unknown format")
-    try:
-        story, errors = _person_story(request, person_id, f"{table}.{fmt}")
-    except Moved as moved:
-        return redirect("casework:person-table", person_id=moved.person_id, table=table, fmt=fmt)
-    except NotFound:
-        raise Http404("No person has this ID") from None
-    except Denied as denial:
-        return denied_page(request, denial)
-    if errors:
-        return HttpResponseBadRequest(" ".join(errors.values()), content_type="text/plain")
-    tables = person_tables(story)
+    known_format(fmt)
+    story, errors = _person_story(request, person_id, f"{table}.{fmt}")
+    shown = _table(person_tables(story), table, f"{person_id}-{table}", story.decision)
+    return download(fmt, table=shown, errors=errors)
+
+
+def _table(
+    tables: dict[str, tuple[list[Any], tuple[str, ...]]],
+    table: str,
+    name: str,
+    decision: Decision,
+) -> Table:
     if table not in tables:
-        raise Http404("Unknown table")
-    rows, columns = table_rows(*tables[table], story.decision)
-    return table_response(f"{person_id}-{table}", fmt, rows, columns)
+        raise NotFound("There is no such table")
+    rows, columns = table_rows(*tables[table], decision)
+    return Table(name, rows, columns)
 
 
 @login_required
@@ -280,21 +253,15 @@ def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
     user = _user(request)
     actor = Actor.from_request(request)
     errors: dict[str, str] = {}
-    try:
-        if request.method == "POST":
-            services.record_access_reason(
-                actor,
-                user,
-                person_id,
-                request.POST.get("purpose", ""),
-                request.POST.get("reason", ""),
-            )
-            return redirect("casework:person", person_id=person_id)
+    if request.method != "POST":
         services.check_may_record_reason(actor, user, person_id)
-    except Denied as denial:
-        return denied_page(request, denial)
-    except InputError as error:
-        errors[error.where or "reason"] = error.message
+    else:
+        purpose, reason = request.POST.get("purpose", ""), request.POST.get("reason", "")
+        try:
+            services.record_access_reason(actor, user, person_id, purpose, reason)
+            return redirect("casework:person", person_id=person_id)
+        except InputError as error:  # shown beside the field
+            errors[error.where or "reason"] = error.message
     return render(
         request,
         "casework/reason.html",
@@ -308,7 +275,7 @@ def record_reason_page(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
-def _household_story(request: HttpRequest, household_id: str, view: str) -> Any:
+def _household_story(request: HttpRequest, household_id: str, view: str) -> HouseholdStory:
     period, _ = forms.period(request.GET)
     return services.view_household(
         Actor.from_request(request), _user(request), household_id, period, view=view
@@ -318,15 +285,10 @@ def _household_story(request: HttpRequest, household_id: str, view: str) -> Any:
 @login_required
 @ids_checked
 def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
-    try:
-        story = _household_story(request, household_id, "household page")
-    except NotFound:
-        raise Http404("No household has this ID") from None
-    except Denied as denial:
-        return denied_page(request, denial)
+    story = _household_story(request, household_id, "household page")
     current = [m for m in story.members if m.household_id == story.household_id]
     earlier = [m for m in story.members if m.household_id != story.household_id]
-    return render(
+    return respond(
         request,
         "casework/household.html",
         {
@@ -335,91 +297,65 @@ def household_page(request: HttpRequest, household_id: str) -> HttpResponse:
             "earlier": earlier,
             "chart": cost_chart(story.costs_by_year, latest_financial_year()),
         },
+        data=lambda: household_json(story),
     )
 
 
 @login_required
 @ids_checked
 def household_table(request: HttpRequest, household_id: str, table: str, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise Http404("Unknown format")
-    try:
-        story = _household_story(request, household_id, f"{table}.{fmt}")
-    except NotFound:
-        raise Http404("No household has this ID") from None
-    except Denied as denial:
-        return denied_page(request, denial)
-    tables = household_tables(story)
-    if table not in tables:
-        raise Http404("Unknown table")
-    rows, columns = table_rows(*tables[table], story.decision)
-    return table_response(f"{household_id}-{table}", fmt, rows, columns)
+    known_format(fmt)
+    story = _household_story(request, household_id, f"{table}.{fmt}")
+    shown = _table(household_tables(story), table, f"{household_id}-{table}", story.decision)
+    return download(fmt, table=shown)
 
 
 @login_required
 def caseload_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
     user = _user(request)
-    try:
-        rows = services.view_caseload(Actor.from_request(request), user, view=fmt or "page")
-    except Denied as denial:
-        return denied_page(request, denial)
-    if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Unknown format")
-        return table_response("caseload", fmt, rows, services.CASELOAD_COLUMNS)
+    rows = services.view_caseload(Actor.from_request(request), user, view=fmt or "page")
+    return respond(
+        request,
+        "casework/caseload.html",
+        _caseload_context(user, rows),
+        table=Table("caseload", rows, services.CASELOAD_COLUMNS),
+        fmt=fmt,
+    )
+
+
+def _caseload_context(user: User, rows: list[dict[str, Any]], **form: Any) -> dict[str, Any]:
     team = (
         User.objects.filter(team=user.team, role=Role.PRACTITIONER.value).order_by("last_name")
         if user.team
         else User.objects.none()
     )
-    return render(
-        request,
-        "casework/caseload.html",
-        {
-            "rows": rows,
-            "is_manager": user.role_enum == Role.TEAM_MANAGER,
-            "team_members": team,
-            "errors": {},
-        },
-    )
+    return {
+        "rows": rows,
+        "is_manager": user.role_enum == Role.TEAM_MANAGER,
+        "team_members": team,
+        "errors": {},
+        **form,
+    }
 
 
 @login_required
 @require_POST
 def allocate_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    person_id, worker = request.POST.get("person_id", "").strip(), request.POST.get("worker", "")
     try:
-        services.allocate(
-            Actor.from_request(request),
-            user,
-            request.POST.get("person_id", "").strip(),
-            request.POST.get("worker", ""),
-        )
-    except Denied as denial:
-        return denied_page(request, denial)
-    except InputError as error:
-        team = User.objects.filter(team=user.team, role=Role.PRACTITIONER.value)
+        services.allocate(Actor.from_request(request), user, person_id, worker)
+    except InputError as error:  # the caseload again, with the message beside the field
         errors = {error.where or "person_id": error.message}
-        return render(
-            request,
-            "casework/caseload.html",
-            {
-                "rows": services.caseload_rows(user),
-                "is_manager": True,
-                "team_members": team,
-                "errors": errors,
-                "form": request.POST,
-            },
-            status=400,
+        context = _caseload_context(
+            user, services.caseload_rows(user), errors=errors, form=request.POST
         )
+        return render(request, "casework/caseload.html", context, status=400)
     return redirect(reverse("casework:caseload"))
 
 
 @login_required
 @require_POST
 def end_allocation_page(request: HttpRequest, allocation_id: int) -> HttpResponse:
-    try:
-        services.end_allocation(Actor.from_request(request), _user(request), allocation_id)
-    except Denied as denial:
-        return denied_page(request, denial)
+    services.end_allocation(Actor.from_request(request), _user(request), allocation_id)
     return redirect(reverse("casework:caseload"))

@@ -1,22 +1,21 @@
 """Pages: the cohort report (analysts) and the transparency page with downloads and the kill
-switch (data protection officer). Every HTML page has a JSON twin (?format=json). A person's
-flags and overrides are part of their record, so the casework views serve them through the
-person record's access decision."""
+switch (data protection officer). Every HTML page has a JSON twin (?format=json; the cohorts
+a CSV too, ?format=csv) through `edge.twins`. A person's flags and overrides are part of their
+record, so the casework views serve them through the person record's access decision."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.roles import Role
-from upstream.csv_cells import safe_row
+from upstream.edge.twins import Table, json_response, respond
+from upstream.errors import NotFound
 from upstream.flags import services
 from upstream.flags.models import IdentifyRun
 from upstream.identify.rules import load_rulesets
@@ -38,11 +37,13 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     _role(request, services.ANALYST_ROLES)
     run = _latest_run()
     report: dict[str, Any] = run.report if run else {}
-    if request.GET.get("format") == "json":
-        return JsonResponse({"report": report})
-    if request.GET.get("format") == "csv":
-        return _csv(report.get("cohorts", []), "cohorts.csv", COHORT_COLUMNS)
-    return render(request, "flags/cohorts.html", {"run": run, "r": report})
+    return respond(
+        request,
+        "flags/cohorts.html",
+        {"run": run, "r": report},
+        data={"report": report},
+        table=Table("cohorts", report.get("cohorts", []), COHORT_COLUMNS),
+    )
 
 
 # A fixed order: PostgreSQL's jsonb does not keep the order keys were written in.
@@ -58,17 +59,6 @@ COHORT_COLUMNS = [
     "ages",
     "wards",
 ]
-
-
-def _csv(rows: list[dict[str, Any]], name: str, columns: list[str]) -> HttpResponse:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(safe_row(row) for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -93,15 +83,12 @@ def transparency(request: HttpRequest) -> HttpResponse:
         "models": run.summary.get("models", {}) if run else {},
         "can_switch": role in {Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR},
     }
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "transparency": run.transparency if run else [],
-                "override_rates": context["rates"],
-                "withdrawn": sorted(withdrawn),
-            }
-        )
-    return render(request, "flags/transparency.html", context)
+    data = {
+        "transparency": run.transparency if run else [],
+        "override_rates": context["rates"],
+        "withdrawn": sorted(withdrawn),
+    }
+    return respond(request, "flags/transparency.html", context, data=data)
 
 
 def _switch_targets(run: IdentifyRun | None) -> list[tuple[str, str, str]]:
@@ -127,18 +114,13 @@ def download(request: HttpRequest, name: str) -> HttpResponse:
     _role(request, services.GOVERNANCE_ROLES)
     run = _latest_run()
     if run is None:
-        raise Http404("No identification run has been published yet.")
+        raise NotFound("No identification run has been published yet.")
     if name == "transparency.json":
-        response: HttpResponse = JsonResponse(
-            run.transparency, safe=False, json_dumps_params={"indent": 2}
-        )
-    elif name in DOWNLOADS:
-        attribute, content_type = DOWNLOADS[name]
-        response = HttpResponse(
-            getattr(run, attribute), content_type=f"{content_type}; charset=utf-8"
-        )
-    else:
-        raise Http404(name)
+        return json_response(run.transparency, filename=name)
+    if name not in DOWNLOADS:
+        raise NotFound("There is no such download")
+    attribute, content_type = DOWNLOADS[name]
+    response = HttpResponse(getattr(run, attribute), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -152,7 +134,7 @@ def kill_switch(request: HttpRequest) -> HttpResponse:
     # PostgreSQL, and would have recorded a switch for nothing.
     if target not in {t for t, _, _ in _switch_targets(_latest_run())}:
         raise BadRequest("Choose a rule set or model from the transparency page.")
-    reason = request.POST.get("reason", "").replace("\x00", "").strip() or "No reason given"
+    reason = request.POST.get("reason", "").strip() or "No reason given"
     services.set_kill_switch(
         target, request.POST.get("withdrawn") == "1", reason, request.user, request
     )

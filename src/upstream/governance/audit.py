@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from upstream.errors import UpstreamError
+from upstream.errors import AuditUnavailableError as AuditUnavailableError
 from upstream.governance.checkpoints import Anchor
 from upstream.governance.models import AuditChainHead, AuditEntry
 
@@ -48,13 +48,6 @@ HASHED_FIELDS = (
     "ip_address",
     "detail",
 )
-
-
-class AuditUnavailableError(UpstreamError):
-    """The audit log cannot take an entry, so nothing that must be audited can happen."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"{message}; run `upstream audit verify`", where="audit log")
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,22 @@ def dataset_code_for(source: str, codes: frozenset[str] | set[str]) -> str | Non
 
 def source_is_permitted(source: str, permitted: frozenset[str]) -> bool:
     return dataset_code_for(source, permitted) is not None
+
+
+DATASET_COLUMNS = ("code", "name", "description", "controller", "lawful_basis", "permitted_uses")
+
+
+def dataset_rows() -> list[dict[str, Any]]:
+    """The register as rows (the Datasets page's downloads and the API): each dataset and its
+    permitted uses as `purpose:role`."""
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "description": d.description,
+            "controller": d.controller,
+            "lawful_basis": d.lawful_basis,
+            "permitted_uses": sorted(f"{u.purpose}:{u.role}" for u in d.uses.all()),
+        }
+        for d in Dataset.objects.prefetch_related("uses")
+    ]

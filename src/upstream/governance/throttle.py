@@ -39,6 +39,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from upstream.edge.errors import respond_to, server_error
 from upstream.governance.audit import (
     Actor,
     AuditUnavailableError,
@@ -46,7 +47,6 @@ from upstream.governance.audit import (
     client_address,
     record,
 )
-from upstream.governance.middleware import audit_unavailable_response
 from upstream.governance.models import SignInFailure
 
 
@@ -97,9 +97,8 @@ def refusal(username: str, ip_address: str) -> Refusal | None:
 
 
 def normalise(username: str) -> str:
-    # Without NUL characters: PostgreSQL refuses them in a query (a sign-in typed with one was
-    # a 500), and "adm\x00in" is the same guess at "admin".
-    return username.replace("\x00", "").strip().lower()[:150]
+    # NUL characters never reach here from a form (upstream.edge.inputs takes them out).
+    return username.strip().lower()[:150]
 
 
 def _actor(username: str, request: HttpRequest | None) -> Actor:
@@ -165,7 +164,8 @@ def sign_in_throttle(
                 try:
                     record(_actor(username, request), event)
                 except AuditUnavailableError as error:
-                    return audit_unavailable_response(request, error)
+                    # A middleware's errors never reach the edge's middleware: hand it over.
+                    return respond_to(request, error) or server_error(request)
                 return locked_out_page(request, username, refused.message)
         return get_response(request)
 

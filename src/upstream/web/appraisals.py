@@ -15,10 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from upstream.accounts.roles import Role
+from upstream.edge.twins import respond
+from upstream.errors import NotFound
 
 APPRAISAL_ROLES = {Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR}
 # The report's charts are inline SVG and its styles inline; it runs no scripts.
@@ -62,7 +63,7 @@ def appraisals_on_disk() -> list[dict[str, Any]]:
 def _report_folder(name: str) -> Path:
     folder = reports_root() / name
     if not SAFE_NAME.match(name) or not (folder / "appraisal.json").is_file():
-        raise Http404("No such appraisal.")
+        raise NotFound("No such appraisal.")
     return folder
 
 
@@ -70,9 +71,8 @@ def _report_folder(name: str) -> Path:
 def appraisal_list(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     appraisals = appraisals_on_disk()
-    if request.GET.get("format") == "json":
-        return JsonResponse({"appraisals": appraisals})
-    return render(request, "appraisals.html", {"appraisals": appraisals, "root": reports_root()})
+    context = {"appraisals": appraisals, "root": reports_root()}
+    return respond(request, "appraisals.html", context, data={"appraisals": appraisals})
 
 
 @login_required
@@ -82,7 +82,7 @@ def appraisal_file(request: HttpRequest, name: str, filename: str) -> FileRespon
     path = folder / filename
     # Only files the report folder holds, by exact name: no paths, no traversal.
     if not SAFE_NAME.match(filename) or not path.is_file():
-        raise Http404("No such file in this appraisal.")
+        raise NotFound("No such file in this appraisal.")
     response = FileResponse(path.open("rb"), as_attachment=filename != "report.html")
     if filename == "report.html":
         response["Content-Security-Policy"] = REPORT_POLICY

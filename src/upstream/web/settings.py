@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "upstream.accounts",
+    "upstream.edge",
     "upstream.directory",
     "upstream.web",
     "upstream.people",
@@ -46,10 +47,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "upstream.edge.inputs.nul_free_input",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "upstream.governance.throttle.sign_in_throttle",
-    "upstream.governance.middleware.AuditUnavailableMiddleware",
+    "upstream.edge.errors.ErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upstream.web.middleware.security_headers",
@@ -131,7 +133,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "upstream.web.errors.csrf_failure"  # a GOV.UK page, not Django's bare one
+CSRF_FAILURE_VIEW = "upstream.edge.errors.csrf_failure"  # a GOV.UK page, not Django's bare one
 SESSION_COOKIE_SECURE = _settings.is_production
 CSRF_COOKIE_SECURE = _settings.is_production
 SECURE_SSL_REDIRECT = _settings.is_production

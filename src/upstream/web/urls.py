@@ -28,8 +28,8 @@ urlpatterns = [
     path("api/", api_urls()),
 ]
 
-# GOV.UK error pages (JSON for the APIs): upstream.web.errors.
-handler400 = "upstream.web.errors.bad_request"
-handler403 = "upstream.web.errors.permission_denied"
-handler404 = "upstream.web.errors.page_not_found"
-handler500 = "upstream.web.errors.server_error"
+# GOV.UK error pages (JSON problems for the APIs and twins): upstream.edge.errors.
+handler400 = "upstream.edge.errors.bad_request"
+handler403 = "upstream.edge.errors.permission_denied"
+handler404 = "upstream.edge.errors.page_not_found"
+handler500 = "upstream.edge.errors.server_error"

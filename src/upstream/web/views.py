@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from upstream.accounts.roles import Role, navigation_for
+from upstream.edge.twins import respond
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -49,9 +50,8 @@ def city(request: HttpRequest) -> HttpResponse:
     if Role(request.user.role) not in CITY_ROLES:  # type: ignore[union-attr]
         raise PermissionDenied("The synthetic city summary is for analysts and governance roles.")
     manifest = load_city_manifest()
-    if request.GET.get("format") == "json":
-        return JsonResponse({"manifest": manifest})
-    return render(request, "city.html", {"manifest": manifest, "path": city_manifest_path()})
+    context = {"manifest": manifest, "path": city_manifest_path()}
+    return respond(request, "city.html", context, data={"manifest": manifest})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
