@@ -1,7 +1,8 @@
 """Reading and writing flags: a person's live flags, narrowing a card to what one viewer may
 see, auditing a view, overrides, override rates, the kill switch and who saw a withdrawn rule
-set's or model's flags. Access to a person's flags is decided by the casework services, which
-call these (one door to personal data)."""
+set's or model's flags. Access to a person's flags is the person record's access decision
+(`governance.access.decide`), which the casework services ask before they call these (one door
+to personal data)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from upstream.flags.models import Flag, FlagMember, FlagSighting, KillSwitch, Ov
 from upstream.governance import audit
 
 # Who may see the cohort report and the transparency page. Whether a viewer may see one
-# person's flags is not decided here: that is the person record's access decision, which the
-# casework services make (one door to personal data); this module only reads flags.
+# person's flags is not decided here: that is the person record's access decision
+# (`governance.access.decide`, one door to personal data); this module only reads flags.
 ANALYST_ROLES = frozenset({Role.ANALYST, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR})
 GOVERNANCE_ROLES = frozenset({Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR, Role.ANALYST})
 
