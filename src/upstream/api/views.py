@@ -308,8 +308,7 @@ API_STATUS: dict[type[Exception], int] = {InputError: 422}
 
 def _problem(request: HttpRequest, error: Any) -> HttpResponse:
     status = next((v for k, v in API_STATUS.items() if type(error) is k), None)
-    response: HttpResponse = problem_response(request, error, status)
-    return response
+    return problem_response(request, error, status)
 
 
 def _http_error(request: HttpRequest, error: Any) -> HttpResponse:

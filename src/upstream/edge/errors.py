@@ -178,7 +178,9 @@ def respond_to(request: HttpRequest, error: BaseException) -> HttpResponse | Non
     return answer(request, problem)
 
 
-def problem_response(request: HttpRequest, error: Exception, status: int | None = None) -> Any:
+def problem_response(
+    request: HttpRequest, error: Exception, status: int | None = None
+) -> JsonResponse:
     """An API's answer to an error (always JSON; an API does not follow a move, it names the
     new ID). `status` overrides the edge's, where an API has documented another."""
     problem = problem_for(error) or Problem(500)
