@@ -259,8 +259,9 @@ def prepare(people: int, rebuild: bool, reindex: bool) -> tuple[list[str], list[
     from django.utils import timezone
 
     from upstream.accounts.models import User
-    from upstream.casework.models import Allocation, SearchKey
+    from upstream.casework.models import SearchKey
     from upstream.casework.search import rebuild_index
+    from upstream.governance.models import Allocation
     from upstream.people.models import Person, PublishRun
 
     call_command("migrate", interactive=False, verbosity=0)

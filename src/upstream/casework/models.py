@@ -12,9 +12,6 @@ from typing import ClassVar
 
 from django.db import models
 
-# Moved to governance; named here until the jobs that create demo caseloads import it there.
-from upstream.governance.models import Allocation as Allocation
-
 
 def _person_link() -> models.ForeignKey:  # type: ignore[type-arg]
     return models.ForeignKey(

@@ -40,8 +40,9 @@ def allocate_demo_caseload(*, team: str, practitioner: object, manager: object) 
     (idempotent: does nothing if the team already has a caseload). Returns people allocated."""
     from django.utils import timezone
 
-    from upstream.casework.models import Allocation, SearchKey
+    from upstream.casework.models import SearchKey
     from upstream.casework.search import rebuild_index
+    from upstream.governance.models import Allocation
     from upstream.people.models import Household, Person
 
     if not Person.objects.exists() or Allocation.objects.filter(team=team).exists():
