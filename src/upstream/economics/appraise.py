@@ -16,11 +16,12 @@ from upstream.economics.business_case import (
     appraise_business_case,
     business_case_headline,
 )
-from upstream.economics.casefile import Case
+from upstream.economics.casefile import Case, OverlapSpec, PortfolioOptionSpec
 from upstream.economics.cba import (
     AgencyPosition,
     Flows,
     InterventionModel,
+    Outcome,
     Summary,
     agency_positions,
     evaluate,
@@ -44,6 +45,7 @@ from upstream.economics.portfolio import (
     Constraints,
     FrontierPoint,
     Option,
+    Overlap,
     Selection,
     choose,
     frontier,
@@ -121,6 +123,17 @@ def appraise_programme(case: Case) -> ProgrammeAppraisal:
     return ProgrammeAppraisal(result, run_uncertainty(case, business_case_headline(case.programme)))
 
 
+@dataclass(frozen=True)
+class OverlapFound:
+    """Two portfolio cases that avoid the same costs, and how the portfolio counts them."""
+
+    cases: tuple[str, str]  # option case files
+    avoided: tuple[str, ...]  # outcome names (unit cost codes) both avoid
+    share: float
+    rule: str
+    declared: bool  # stated by a [[portfolio.overlap]], or assumed
+
+
 @dataclass
 class PortfolioAppraisal:
     options: list[Option]
@@ -129,60 +142,181 @@ class PortfolioAppraisal:
     constraints: Constraints
     objective: str
     scenarios: int
+    overlaps_found: list[OverlapFound] = field(default_factory=list)
 
 
 def scaled(model: InterventionModel, scale: float) -> InterventionModel:
     """The same intervention for `scale` times the cohort; fixed costs do not scale."""
-    return replace(model, cohort={g: n * scale for g, n in model.cohort.items()})
+    return replace(model, scale=model.scale * scale)
 
 
-def option_for(sub: Case, scale: float, group: str, scenarios_n: int, seed: int) -> Option:
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """What one option does to one avoided cost over its intakes, per scenario."""
+
+    outcome: Outcome
+    people: FloatArray  # at risk
+    changed: FloatArray
+    value: FloatArray  # PV in the option's perspective
+    fiscal: FloatArray  # PV fiscal
+
+
+@dataclass(frozen=True, eq=False)
+class OptionRun:
+    option: Option
+    spec: int  # index of its [[portfolio.option]]
+    reach: tuple[Reach, ...]
+
+
+def run_option(
+    spec: PortfolioOptionSpec, index: int, scale: float, scenarios_n: int, seed: int, name: str
+) -> OptionRun:
+    sub = spec.case
     assert sub.intervention is not None
     model = scaled(sub.intervention, scale)
     perspective = sub.settings.perspective
     draws = draw_values(sub.uncertain, scenarios_n, seed) if sub.uncertain else {}
-    summary = summarise(evaluate(model, draws), perspective)
+    flows = evaluate(model, draws)
+    summary = summarise(flows, perspective)
     npv = np.broadcast_to(summary.npv[perspective], (scenarios_n,))
-    flows = evaluate(model)
-    pv_costs = present_value(flows.costs[0], flows.factors)
-    starters = sum(model.cohort.values()) * sum(model.intakes)
-    return Option(
-        name=f"{model.name} × {scale:g}",
-        intervention=model.name,
+    central = evaluate(model)
+    pv_costs = present_value(central.costs[0], central.factors)
+    intakes = sum(model.intakes[: model.horizon])
+    option = Option(
+        name=name,
+        case=spec.name,
         scale=scale,
         npv=float(npv.mean()),
         fiscal=float(np.mean(summary.pv_benefits["fiscal"])),
         cost_by_agency={
-            a: float(pv_costs[i]) for i, a in enumerate(flows.agencies) if pv_costs[i] > 0
+            a: float(pv_costs[i]) for i, a in enumerate(central.agencies) if pv_costs[i] > 0
         },
         npv_draws=np.array(npv),
-        places={"places": float(starters)},
-        group=group,
+        places={"places": float(sum(model.cohort.values()) * model.scale * intakes)},
+        group=spec.group,
     )
+    reach = tuple(
+        Reach(
+            o,
+            np.broadcast_to(flows.at_risk[o.name] * intakes, (scenarios_n,)),
+            np.broadcast_to(flows.changed[o.name] * intakes, (scenarios_n,)),
+            np.broadcast_to(
+                present_value(flows.outcome_value(o.name, perspective), flows.factors),
+                (scenarios_n,),
+            ),
+            np.broadcast_to(present_value(flows.by_outcome[o.name], flows.factors), (scenarios_n,)),
+        )
+        for o in model.outcomes
+    )
+    return OptionRun(option, index, reach)
+
+
+def same_avoided_cost(a: Outcome, b: Outcome) -> bool:
+    """The same cost avoided: the same unit cost, or outcomes of the same name."""
+    return a.unit_cost_ref == b.unit_cost_ref or a.name == b.name
+
+
+def _per(total: FloatArray, people: FloatArray) -> FloatArray:
+    return np.divide(total, people, out=np.zeros_like(total), where=people > 0)
+
+
+def double_counted(a: Reach, b: Reach, share: float, rule: str, fiscal: bool) -> FloatArray:
+    """PV both options count for the people they share (per scenario).
+
+    `independent`: on the people both reach, a person's outcome changes with chance
+    1 − (1 − a)(1 − b), so a × b of them are counted twice; each is worth the smaller of the two
+    options' values per person changed. `largest`: only the larger effect on them counts."""
+    both = share * np.minimum(a.people, b.people)
+    rate_a, rate_b = _per(a.changed, a.people), _per(b.changed, b.people)
+    value_a = _per(a.fiscal if fiscal else a.value, a.changed)
+    value_b = _per(b.fiscal if fiscal else b.value, b.changed)
+    if rule == "largest":
+        return np.asarray(both * np.minimum(rate_a * value_a, rate_b * value_b))
+    return np.asarray(both * rate_a * rate_b * np.minimum(value_a, value_b))
+
+
+def overlap_rules(case: Case) -> dict[tuple[int, int], OverlapSpec]:
+    """The declared overlap for each pair of option specs (i < j)."""
+    assert case.portfolio is not None
+    rules = {}
+    for spec in case.portfolio.overlaps:
+        for i in spec.options:
+            for j in spec.options:
+                if i < j:
+                    rules[(i, j)] = spec
+    return rules
+
+
+def find_overlaps(
+    case: Case, runs: list[OptionRun]
+) -> tuple[list[OverlapFound], tuple[Overlap, ...]]:
+    """Pairs of options from different cases that avoid the same costs: what each pair would
+    count twice, under the declared (or assumed: same people, independent) rule."""
+    rules = overlap_rules(case)
+    found: dict[tuple[int, int], OverlapFound] = {}
+    overlaps = []
+    for x, first in enumerate(runs):
+        for y in range(x + 1, len(runs)):
+            second = runs[y]
+            if first.spec == second.spec:
+                continue  # scales of one case: never chosen together
+            key = (first.spec, second.spec)
+            rule = rules.get(key)
+            pairs = [
+                (a, b) for a in first.reach for b in second.reach
+                if same_avoided_cost(a.outcome, b.outcome)
+                and (not rule or not rule.outcomes or {a.outcome.name, a.outcome.unit_cost_ref} & set(rule.outcomes))
+            ]  # fmt: skip
+            if not pairs:
+                continue
+            share = rule.share if rule else 1.0
+            combine = rule.combine if rule else "independent"
+            found.setdefault(key, OverlapFound(
+                (first.option.case, second.option.case),
+                tuple(f"{a.outcome.name} ({a.outcome.unit_cost_ref})" for a, _ in pairs),
+                share, combine, rule is not None,
+            ))  # fmt: skip
+            if share == 0:
+                continue
+            npv = sum((double_counted(a, b, share, combine, False) for a, b in pairs), np.zeros(1))
+            fiscal = sum(
+                (double_counted(a, b, share, combine, True) for a, b in pairs), np.zeros(1)
+            )
+            overlaps.append(Overlap(
+                x, y, ", ".join(sorted({a.outcome.name for a, _ in pairs})),
+                float(np.mean(npv)), float(np.mean(fiscal)), np.asarray(npv), combine,
+            ))  # fmt: skip
+    return list(found.values()), tuple(overlaps)
+
+
+def option_names(case: Case) -> list[str]:
+    """Each spec's display name: the intervention's, with its case file where two share one."""
+    names = [
+        spec.case.intervention.name if spec.case.intervention else spec.name
+        for spec in case.options
+    ]
+    return [
+        f"{n} ({spec.name})" if names.count(n) > 1 else n
+        for n, spec in zip(names, case.options, strict=True)
+    ]
 
 
 def appraise_portfolio(case: Case) -> PortfolioAppraisal:
-    f = case.portfolio
-    assert f is not None
-    n = f.integer("scenarios", 300, 10, 5000)
-    options = [
-        option_for(spec.case, scale, spec.group, n, case.settings.seed + 7919 * i)
-        for i, spec in enumerate(case.options)
-        for scale in spec.scales
+    spec = case.portfolio
+    assert spec is not None
+    n = spec.scenarios
+    names = option_names(case)
+    runs = [
+        run_option(o, i, scale, n, case.settings.seed + 7919 * i, f"{names[i]} × {scale:g}")
+        for i, o in enumerate(case.options)
+        for scale in o.scales
     ]
-    agency = f.table("agency_budgets", {})
-    capacity = f.table("capacity", {})
-    constraints = Constraints(
-        total_budget=f.number("budget", None, lo=0) if f.has("budget") else None,
-        agency_budgets={str(k): agency.number(str(k), lo=0) for k in agency.data},
-        capacity={str(k): capacity.number(str(k), lo=0) for k in capacity.data},
-        risk_floor=f.number("risk_floor") if f.has("risk_floor") else None,
-        alpha=f.number("risk_alpha", 0.10, lo=0.01, hi=0.5),
-    )
-    objective = f.text("objective", "npv", ("npv", "fiscal"))
-    points = frontier(options, constraints)
+    options = [r.option for r in runs]
+    found, overlaps = find_overlaps(case, runs)
+    points = frontier(options, spec.constraints, overlaps=overlaps)
+    selection = choose(options, spec.constraints, spec.objective, overlaps)
     return PortfolioAppraisal(
-        options, choose(options, constraints, objective), points, constraints, objective, n
+        options, selection, points, spec.constraints, spec.objective, n, found
     )
 
 
@@ -209,46 +343,96 @@ def appraise(case: Case) -> Appraisal:
 
 
 def caveats(case: Case, result: Appraisal) -> list[str]:
-    notes = []
-    if case.settings.kind == "intervention":
+    notes = {
+        "intervention": intervention_caveats,
+        "programme": programme_caveats,
+        "portfolio": portfolio_caveats,
+    }[case.settings.kind](case, result)
+    entry = case.library_entry
+    if entry and entry.caveat:
+        notes.append(entry.caveat)
+    if entry and entry.evidence_check:
+        notes.append(f"Evidence check ({entry.name}): {entry.evidence_check}")
+    if entry and entry.uncertain:
         notes.append(
-            "Benefits are costs avoided (mostly fiscal, from the GMCA Unit Cost Database v1.4, "
-            f"uprated to {case.settings.price_year} prices); cost avoidance is not cash unless marked cashable."
-        )
-        if any(p.cost.value_basis != "fiscal" for p in case.priced.values()):
-            notes.append(
-                "Some unit costs combine fiscal, economic and social values; do not add them to fiscal totals."
-            )
-        if case.intervention and case.intervention.adjustments.deadweight == 0:
-            notes.append(
-                "No deadweight applied: this assumes success rates are already net of what would have happened anyway."
-            )
-    if case.settings.kind == "programme":
-        notes.append(
-            "Benefits by area are the programme's own estimates from the case file; each should name "
-            "its evidence and counterfactual. Cost avoidance is not cash unless marked cashable."
-        )
-        notes.append(
-            "Payback and the cumulative position are read from undiscounted real-terms flows, as "
-            "programme boards read them; NPV is discounted (Green Book)."
-        )
-    if case.settings.kind == "portfolio":
-        notes.append(
-            "The portfolio treats programmes as independent when it limits downside risk; "
-            "programmes that share a cohort or workforce will move together."
-        )
-    if case.library_entry and case.library_entry.caveat:
-        notes.append(case.library_entry.caveat)
-    if case.library_entry and case.library_entry.uncertain:
-        notes.append(
-            f"Some what-works figures for {case.library_entry.name} are marked uncertain in the library: check them against the cited source."
+            f"Some what-works figures for {entry.name} are marked uncertain in the library: "
+            "check them against the cited source."
         )
     if case.units.overridden():
         notes.append(
-            f"{len(case.units.overridden())} unit cost(s) are local overrides of the pack (listed under assumptions)."
+            f"{len(case.units.overridden())} unit cost(s) are local overrides of the pack "
+            "(listed under assumptions)."
         )
     if not case.uncertain and case.settings.kind != "portfolio":
         notes.append(
-            "No input has a range, so there is no Monte Carlo or tornado: add low/central/high to key inputs."
+            "No input has a range, so there is no Monte Carlo or tornado: add low/central/high "
+            "to key inputs."
         )
+    return notes
+
+
+def intervention_caveats(case: Case, result: Appraisal) -> list[str]:
+    notes = [
+        "Benefits are costs avoided (mostly fiscal, from the GMCA Unit Cost Database v1.4, "
+        f"uprated to {case.settings.price_year} prices); cost avoidance is not cash unless "
+        "marked cashable."
+    ]
+    if any(p.cost.value_basis != "fiscal" for p in case.priced.values()):
+        notes.append(
+            "Some unit costs combine fiscal, economic and social values; do not add them to "
+            "fiscal totals."
+        )
+    model = case.intervention
+    if model and model.adjustments.deadweight == 0:
+        notes.append(
+            "No deadweight applied: this assumes success rates are already net of what would "
+            "have happened anyway."
+        )
+    if model and not model.costs:
+        notes.append(
+            "The case file gives no costs ([[intervention.cost]]), so costs are zero and there "
+            "is no benefit-cost ratio: add the programme's costs before comparing it."
+        )
+    return notes
+
+
+def programme_caveats(case: Case, result: Appraisal) -> list[str]:
+    notes = [
+        "Benefits by area are the programme's own estimates from the case file; each should "
+        "name its evidence and counterfactual. Cost avoidance is not cash unless marked cashable.",
+        "Payback and the cumulative position are read from undiscounted real-terms flows, as "
+        "programme boards read them; NPV is discounted (Green Book). Both views are in the "
+        "tables.",
+    ]
+    if result.programme is not None:
+        for once in result.programme.result.counted_once:
+            notes.append(
+                f"{' and '.join(once.areas)} all reduce {once.baseline}: their savings are "
+                f"counted once ({once.combine}), £{once.counted:,.0f} rather than "
+                f"£{once.stated:,.0f} as stated (undiscounted)."
+            )
+    return notes
+
+
+def portfolio_caveats(case: Case, result: Appraisal) -> list[str]:
+    notes = [
+        "The portfolio treats programmes as independent when it limits downside risk; "
+        "programmes that share a cohort or workforce will move together."
+    ]
+    if result.portfolio is None:
+        return notes
+    for found in result.portfolio.overlaps_found:
+        first, second = found.cases
+        how = (
+            "declared in [[portfolio.overlap]]"
+            if found.declared
+            else "assumed (declare [[portfolio.overlap]] with share = 0 if they serve different people)"
+        )
+        counted = (
+            "counted separately: different people"
+            if found.share == 0
+            else f"counted once where both are chosen ({found.rule}, {found.share:.0%} of the "
+            f"smaller group's people in both; {how})"
+        )
+        notes.append(f"{first} and {second} both avoid {', '.join(found.avoided)}: {counted}.")
     return notes

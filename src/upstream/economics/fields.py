@@ -125,6 +125,8 @@ class Fields:
             spec.number("central", lo=lo, hi=hi),
             spec.number("high", lo=lo, hi=hi),
             spec.text("distribution", "triangular"),
+            floor=lo,
+            ceiling=hi,
         )
         u.check(self.where(key))
         sink[path] = u

@@ -7,6 +7,7 @@ sorted order of parameter path, so a seed reproduces a run exactly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -18,7 +19,8 @@ from upstream.errors import InputError
 
 DISTRIBUTIONS = ("triangular", "pert", "lognormal", "uniform")
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
-# Lognormal inputs are fitted so `low` and `high` are the 5th and 95th percentiles.
+# Lognormal inputs are fitted so `low`, `central` and `high` are the 5th, 50th and 95th
+# percentiles: a two-piece lognormal, with its own spread below and above the median.
 LOGNORMAL_Z = float(stats.norm.ppf(0.95))
 # PERT uses the conventional shape weight λ = 4 (Vose, Risk Analysis, 3rd ed. 2008, §9.1).
 PERT_LAMBDA = 4.0
@@ -26,41 +28,77 @@ PERT_LAMBDA = 4.0
 
 @dataclass(frozen=True)
 class Uncertain:
+    """One uncertain quantity: a range and how to draw from it.
+
+    `floor` and `ceiling` are the limits of the field it fills (0 and 1 for a share): no draw
+    falls outside them. How each distribution reads low/central/high is in docs/economics.md.
+    """
+
     low: float
     central: float
     high: float
     distribution: str = "triangular"
+    floor: float | None = None
+    ceiling: float | None = None
+
+    @property
+    def is_share(self) -> bool:
+        return self.floor == 0 and self.ceiling is not None and self.ceiling <= 1
 
     def check(self, where: str) -> None:
         if self.distribution not in DISTRIBUTIONS:
             raise InputError(
-                f"distribution must be one of {DISTRIBUTIONS}, got {self.distribution!r}",
+                f"distribution must be one of {', '.join(DISTRIBUTIONS)}, got {self.distribution!r}",
                 where=where,
             )
         if not self.low <= self.central <= self.high:
             raise InputError(
-                f"need low ≤ central ≤ high, got {self.low}, {self.central}, {self.high}",
+                f"need low ≤ central ≤ high, got {self.low:g}, {self.central:g}, {self.high:g}",
                 where=where,
             )
         if self.distribution == "lognormal" and self.low <= 0:
             raise InputError("lognormal needs low > 0", where=where)
+        if self.distribution == "lognormal" and self.is_share and self.high >= 1:
+            raise InputError(
+                "a lognormal share is drawn on its odds p/(1 − p), so it needs high < 1; "
+                "use pert or triangular for a range that reaches 1",
+                where=where,
+            )
+
+
+def _two_piece(z: FloatArray, low: float, central: float, high: float) -> FloatArray:
+    """central + spread, scaled so z = ∓1.645 lands on low and high (log scale given)."""
+    below, above = (central - low) / LOGNORMAL_Z, (high - central) / LOGNORMAL_Z
+    return np.asarray(central + z * np.where(z < 0, below, above), dtype=np.float64)
+
+
+def _lognormal(u: Uncertain, z: FloatArray) -> FloatArray:
+    """Two-piece lognormal with percentiles 5/50/95 at low/central/high; on the odds for a share."""
+    if u.is_share:
+        logit = [math.log(x / (1 - x)) for x in (u.low, u.central, u.high)]
+        return np.asarray(1 / (1 + np.exp(-_two_piece(z, *logit))), dtype=np.float64)
+    logs = [math.log(x) for x in (u.low, u.central, u.high)]
+    return np.asarray(np.exp(_two_piece(z, *logs)), dtype=np.float64)
 
 
 def sample(u: Uncertain, n: int, rng: np.random.Generator) -> FloatArray:
     if u.high == u.low:
         return np.full(n, u.central)
     if u.distribution == "triangular":
-        return rng.triangular(u.low, u.central, u.high, n)
-    if u.distribution == "uniform":
-        return rng.uniform(u.low, u.high, n)
-    if u.distribution == "pert":
+        draws = rng.triangular(u.low, u.central, u.high, n)
+    elif u.distribution == "uniform":
+        draws = rng.uniform(u.low, u.high, n)
+    elif u.distribution == "pert":
         span = u.high - u.low
         alpha = 1 + PERT_LAMBDA * (u.central - u.low) / span
         beta = 1 + PERT_LAMBDA * (u.high - u.central) / span
-        return u.low + span * rng.beta(alpha, beta, n)
-    mu = (np.log(u.low) + np.log(u.high)) / 2
-    sigma = (np.log(u.high) - np.log(u.low)) / (2 * LOGNORMAL_Z)
-    return rng.lognormal(mu, sigma, n)
+        draws = u.low + span * rng.beta(alpha, beta, n)
+    else:
+        draws = _lognormal(u, rng.standard_normal(n))
+    # Only a lognormal can stray beyond low/high; no draw may leave the field's own limits.
+    lower = -np.inf if u.floor is None else u.floor
+    upper = np.inf if u.ceiling is None else u.ceiling
+    return np.asarray(np.clip(draws, lower, upper), dtype=np.float64)
 
 
 def draw_values(uncertain: Mapping[str, Uncertain], draws: int, seed: int) -> dict[str, FloatArray]:
@@ -160,18 +198,20 @@ SHARE_SUFFIXES = (
     "attribution",
     "base_rate",
     "drop_off",
-    "realisation",
 )
 
 
 def plausible_range(path: str, u: Uncertain) -> tuple[float, float]:
-    """Where to look for a switching value: shares stay in [0, 1], other inputs in [0, 100×]."""
+    """Where to look for a switching value: within the field's limits (shares in [0, 1]), and
+    other inputs within [0, 100×] their range."""
     leaf = path.rsplit(".", 1)[-1]
-    if leaf in SHARE_SUFFIXES or ".success." in path:
-        return 0.0, 1.0
+    if u.is_share or leaf in SHARE_SUFFIXES or ".success" in path:
+        return 0.0, 1.0 if u.ceiling is None else u.ceiling
     if leaf == "effect_size":
         return -3.0, 3.0
-    return min(0.0, u.low), 100 * max(abs(u.high), abs(u.central), 1.0)
+    lo = min(0.0, u.low) if u.floor is None else max(u.floor, min(0.0, u.low))
+    hi = 100 * max(abs(u.high), abs(u.central), 1.0)
+    return lo, hi if u.ceiling is None else min(hi, u.ceiling)
 
 
 def switching_value(headline: HeadlineFn, path: str, u: Uncertain) -> float | None:

@@ -43,6 +43,10 @@ class WhatWorksEntry:
     caveat: str = ""
     uncertain: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Exact WSIPP benefit-cost rows (params/wsipp_2017.csv `program_name`) for this programme
+    # or its nearest counterpart, and what checking against them (and the cited sources) found.
+    wsipp_programs: tuple[str, ...] = ()
+    evidence_check: str = ""
 
 
 def _outcome(raw: Mapping[str, Any], where: str) -> LibraryOutcome:
@@ -86,6 +90,12 @@ def entry_from_pack(key: str, raw: Mapping[str, Any]) -> WhatWorksEntry:
         caveat=str(raw.get("caveat", "")),
         uncertain=bool(raw.get("evidence_uncertain", True) or raw.get("cost_uncertain", False)),
         extra={k: v for k, v in raw.items() if k in ("wsipp_program", "attrition_source")},
+        wsipp_programs=tuple(
+            str(p)
+            for p in raw.get("wsipp_programs")
+            or ([raw["wsipp_program"]] if raw.get("wsipp_program") else [])
+        ),
+        evidence_check=str(raw.get("evidence_check", "")),
     )
 
 

@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter
 
 from upstream.economics.discounting import FloatArray
 from upstream.economics.montecarlo import TornadoBar
+from upstream.economics.report.labels import parameter, words
 
 BLUE, GREEN, RED, GREY = "#1d70b8", "#00703c", "#d4351c", "#505a5f"
 
@@ -44,17 +45,33 @@ def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def j_curve(costs: FloatArray, benefits: FloatArray, cumulative: FloatArray, title: str) -> str:
+def j_curve(
+    costs: FloatArray,
+    benefits: FloatArray,
+    cumulative: FloatArray,
+    title: str,
+    years: Sequence[str] = (),
+) -> str:
+    """Bars of benefits and costs by year, the cumulative line; x labelled by financial year."""
     fig, ax = _figure()
-    years = np.arange(costs.size)
-    ax.bar(years, benefits, color=GREEN, alpha=0.7, label="benefits")
-    ax.bar(years, -costs, color=RED, alpha=0.7, label="costs")
-    ax.plot(years, cumulative, color=BLUE, marker="o", lw=2, label=title)
+    x = np.arange(costs.size)
+    ax.bar(x, benefits, color=GREEN, alpha=0.7, label="benefits")
+    ax.bar(x, -costs, color=RED, alpha=0.7, label="costs")
+    ax.plot(x, cumulative, color=BLUE, marker="o", lw=2, label=title)
     ax.axhline(0, color=GREY, lw=0.8)
     ax.yaxis.set_major_formatter(FuncFormatter(money))
-    ax.set_xlabel("year (0 = first year)")
-    ax.set_xticks(years)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3)
+    if len(years) == costs.size:
+        ax.set_xticks(
+            x,
+            list(years),
+            rotation=45 if costs.size > 8 else 0,
+            ha="right" if costs.size > 8 else "center",
+        )
+        ax.set_xlabel("financial year")
+    else:
+        ax.set_xticks(x)
+        ax.set_xlabel("year (0 = first year)")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3)
     return to_svg(fig)
 
 
@@ -63,7 +80,7 @@ def who_benefits(matrix: FloatArray, agencies: Sequence[str]) -> str:
     fig, ax = _figure(7.5, 1.2 + 0.5 * max(1, len(payers)))
     data = matrix[payers] if payers else np.zeros((1, len(agencies)))
     ax.imshow(data, cmap="Greens", aspect="auto")
-    labels = [a.replace("_", " ") for a in agencies]
+    labels = [words(a) for a in agencies]
     ax.set_xticks(range(len(agencies)), labels, rotation=20, ha="right")
     ax.set_yticks(range(len(payers)), [labels[i] for i in payers])
     ax.set_xlabel("who benefits")
@@ -115,11 +132,7 @@ def tornado_chart(bars: list[TornadoBar], central_npv: float, top: int = 10) -> 
             color=RED if b.npv_at_high >= b.npv_at_low else GREEN,
             alpha=0.7,
         )
-    ax.set_yticks(
-        range(len(shown)),
-        [b.path.replace("outcomes.", "").replace("_", " ") for b in shown],
-        fontsize=8,
-    )
+    ax.set_yticks(range(len(shown)), [parameter(b.path) for b in shown], fontsize=8)
     ax.axvline(central_npv, color=GREY, lw=1)
     ax.axvline(0, color=RED, lw=0.8, ls=":")
     ax.xaxis.set_major_formatter(FuncFormatter(money))

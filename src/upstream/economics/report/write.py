@@ -15,7 +15,8 @@ from openpyxl import Workbook
 
 from upstream.economics import packs
 from upstream.economics.appraise import Appraisal
-from upstream.economics.report import charts
+from upstream.economics.montecarlo import MonteCarloResult
+from upstream.economics.report import charts, labels
 from upstream.economics.report.tables import Table, all_tables
 
 
@@ -29,22 +30,45 @@ def pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def year(x: float) -> str:
-    return "not within the horizon" if not np.isfinite(x) else f"year {int(x)}"
+def fy_labels(a: Appraisal) -> tuple[str, ...]:
+    return labels.year_labels(a.case.settings.year_zero, a.case.settings.horizon)
+
+
+def year(x: float, fy: tuple[str, ...] = ()) -> str:
+    return labels.year(x, fy)
+
+
+def monte_carlo_figures(mc: MonteCarloResult | None) -> tuple[list[tuple[str, str]], str]:
+    if mc is None:
+        return [], ""
+    p = mc.percentiles()
+    figures = [
+        ("Chance NPV is positive", pct(mc.p_npv_positive)),
+        ("Chance fiscal return ≥ £1 per £1", pct(mc.p_fiscal_roi_at_least_1)),
+        (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within)),
+        ("Median NPV (Monte Carlo)", charts.money(p[50])),
+        ("NPV range (5th–95th percentile)", f"{charts.money(p[5])} to {charts.money(p[95])}"),
+    ]
+    return (
+        figures,
+        f" In {mc.draws:,} simulations it pays back {pct(mc.p_npv_positive)} of the time.",
+    )
 
 
 def intervention_headline(a: Appraisal) -> Headline:
     i = a.intervention
     assert i is not None
-    s, persp = i.summary, a.case.settings.perspective
+    s, persp, fy = i.summary, a.case.settings.perspective, fy_labels(a)
     npv = float(s.npv[persp][0])
     verdict = "pays back" if npv > 0 else "does not pay back"
     figures = [
         (f"Net present value ({persp})", charts.money(npv)),
+        ("Net benefit, undiscounted (real terms)", charts.money(float(s.net_undiscounted[0]))),
         ("Present value of costs", charts.money(float(s.pv_costs[0]))),
         ("Present value of fiscal benefits", charts.money(float(s.pv_benefits["fiscal"][0]))),
         ("of which cashable", charts.money(float(s.pv_cashable[0]))),
-        ("Payback (discounted)", year(float(s.payback_year[0]))),
+        ("Payback (discounted)", year(float(s.payback_year[0]), fy)),
+        ("Payback (undiscounted)", year(float(s.payback_year_undiscounted[0]), fy)),
         ("NPV with the lower discount schedule", charts.money(i.npv_lower_discount)),
     ]
     bcr = float(s.bcr[0])
@@ -53,43 +77,43 @@ def intervention_headline(a: Appraisal) -> Headline:
         figures.append(("Benefit-cost ratio", f"{bcr:.2f}{flag}"))
     else:
         figures.append(("Benefit-cost ratio", "not shown: present value of costs is not positive"))
-    mc = i.uncertainty.monte_carlo
-    extra = ""
-    if mc is not None:
-        figures += [
-            ("Chance NPV is positive", pct(mc.p_npv_positive)),
-            ("Chance fiscal return ≥ £1 per £1", pct(mc.p_fiscal_roi_at_least_1)),
-            (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within)),
-            (
-                "NPV range (5th–95th percentile)",
-                f"{charts.money(mc.percentiles()[5])} to {charts.money(mc.percentiles()[95])}",
-            ),
-        ]
-        extra = f" In {mc.draws:,} simulations it pays back {pct(mc.p_npv_positive)} of the time."
+    extra_figures, extra = monte_carlo_figures(i.uncertainty.monte_carlo)
     sentence = f"{i.model.name} {verdict} over {a.case.settings.horizon} years: net present value {charts.money(npv)}.{extra}"
-    return Headline(sentence, figures)
+    return Headline(sentence, figures + extra_figures)
 
 
 def programme_headline(a: Appraisal) -> Headline:
     p = a.programme
     assert p is not None
-    r = p.result
+    r, fy = p.result, fy_labels(a)
     trough_year, trough = r.trough
+    roi = float(r.cumulative_roi[-1])
     figures = [
         ("Net present value (discounted)", charts.money(r.npv)),
+        ("Net benefit, undiscounted (real terms)", charts.money(float(r.net.sum()))),
         ("Total costs (real terms)", charts.money(float(r.costs.sum()))),
         ("Total benefits", charts.money(float(r.benefits.sum()))),
         ("of which cashable", charts.money(float(r.cashable.sum()))),
-        ("Deepest cumulative position (trough)", f"{charts.money(trough)} in year {trough_year}"),
-        ("Payback (cumulative net, undiscounted)", year(r.payback_year)),
+        (
+            "Deepest cumulative position (trough)",
+            f"{charts.money(trough)} in {year(trough_year, fy)}",
+        ),
+        ("Payback (cumulative net, undiscounted)", year(r.payback_year, fy)),
+        ("Payback (discounted)", year(r.payback_year_discounted, fy)),
+        ("Cumulative ROI at the end", f"£{roi:.2f} back per £1" if np.isfinite(roi) else "–"),
     ]
-    mc = p.uncertainty.monte_carlo
-    if mc is not None:
-        figures += [
-            ("Chance NPV is positive", pct(mc.p_npv_positive)),
-            (f"Chance of payback within {mc.payback_within} years", pct(mc.p_payback_within)),
-        ]
-    sentence = f"{a.case.programme.name if a.case.programme else ''}: cumulative net position bottoms out at {charts.money(trough)} in year {trough_year} and pays back in {year(r.payback_year)}; NPV {charts.money(r.npv)}."
+    for once in r.counted_once:
+        figures.append((
+            f"Counted once: {once.baseline}",
+            f"{charts.money(once.counted)} (not {charts.money(once.stated)})",
+        ))  # fmt: skip
+    mc_figures, _ = monte_carlo_figures(p.uncertainty.monte_carlo)
+    figures += [f for f in mc_figures if not f[0].startswith("Chance fiscal")]
+    name = a.case.programme.name if a.case.programme else ""
+    sentence = (
+        f"{name}: cumulative net position bottoms out at {charts.money(trough)} in "
+        f"{year(trough_year, fy)} and pays back in {year(r.payback_year, fy)}; NPV {charts.money(r.npv)}."
+    )
     return Headline(sentence, figures)
 
 
@@ -106,6 +130,9 @@ def portfolio_headline(a: Appraisal) -> Headline:
     ]
     if p.constraints.total_budget is not None:
         figures.append(("Budget (PV of costs)", charts.money(p.constraints.total_budget)))
+    if sel.counted_once:
+        taken = sum(v.npv for v in sel.counted_once)
+        figures.append(("Savings counted once (taken off)", charts.money(taken)))
     return Headline(f"Recommended portfolio: {names}.", figures)
 
 
@@ -123,6 +150,7 @@ def chart_svgs(a: Appraisal) -> list[tuple[str, str]]:
                     benefits,
                     i.summary.cumulative_net[0],
                     "cumulative discounted net",
+                    fy_labels(a),
                 ),
             )
         )
@@ -137,7 +165,9 @@ def chart_svgs(a: Appraisal) -> list[tuple[str, str]]:
         out.append(
             (
                 "Costs, benefits and cumulative net position (the J-curve)",
-                charts.j_curve(r.costs, r.benefits, r.cumulative_net, "cumulative net position"),
+                charts.j_curve(
+                    r.costs, r.benefits, r.cumulative_net, "cumulative net position", fy_labels(a)
+                ),
             )
         )
     unc = a.intervention or a.programme
@@ -180,14 +210,28 @@ def headline_for(a: Appraisal) -> Headline:
     }[kind](a)
 
 
-def fmt(value: Any) -> str:
+def cell(value: Any, kind: str = "text", fy: tuple[str, ...] = ()) -> str:
+    """One table cell as a reader sees it: £1,234, 45%, 1.79, year 6, 7.2."""
     if value is None:
         return "–"
-    if isinstance(value, float):
-        if value == 0:
-            return "0"
-        return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.0f}"
-    return str(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    v = float(value)
+    if kind == "money":
+        return labels.money(v)
+    if kind == "share":
+        return labels.share(v)
+    if kind == "ratio":
+        return labels.ratio(v)
+    if kind == "factor":
+        return f"{v:.4f}"
+    if kind == "year":
+        return labels.year(v, fy)
+    if kind == "index":
+        return f"{int(v)}"
+    if kind == "count":
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
+    return labels.number(v)
 
 
 def render_html(a: Appraisal, tables: list[Table], headline: Headline) -> str:
@@ -195,7 +239,8 @@ def render_html(a: Appraisal, tables: list[Table], headline: Headline) -> str:
         "utf-8"
     )
     env = jinja2.Environment(autoescape=True)
-    env.filters["fmt"] = fmt
+    fy = fy_labels(a)
+    env.filters["cell"] = lambda value, kind: cell(value, kind, fy)
     return env.from_string(template_text).render(
         case=a.case, settings=a.case.settings, headline=headline, charts=chart_svgs(a), tables=tables,
         caveats=a.caveats, manifest=packs.MANIFEST,
@@ -223,12 +268,14 @@ def write_all(a: Appraisal, out: Path) -> list[Path]:
 def write_json(a: Appraisal, tables: list[Table], headline: Headline, path: Path) -> Path:
     doc = {
         "title": a.case.settings.title,
+        "financial_years": list(fy_labels(a)),
         "kind": a.case.settings.kind,
         "settings": a.case.settings.__dict__,
         "headline": {"sentence": headline.sentence, "figures": dict(headline.figures)},
         "caveats": a.caveats,
         "parameter_packs": packs.MANIFEST,
         "tables": {t.name: [dict(zip(t.header, r, strict=True)) for r in t.rows] for t in tables},
+        "columns": {t.name: {c.key: c.label for c in t.columns} for t in tables},
     }
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), "utf-8")
     return path
