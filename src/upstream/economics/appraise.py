@@ -16,12 +16,11 @@ from upstream.economics.business_case import (
     appraise_business_case,
     business_case_headline,
 )
-from upstream.economics.casefile import Case, OverlapSpec, PortfolioOptionSpec
+from upstream.economics.casefile import Case, PortfolioOptionSpec
 from upstream.economics.cba import (
     AgencyPosition,
     Flows,
     InterventionModel,
-    Outcome,
     Summary,
     agency_positions,
     evaluate,
@@ -41,11 +40,11 @@ from upstream.economics.montecarlo import (
     switching_value,
     tornado,
 )
+from upstream.economics.overlaps import OverlapFound, Reach, Reached, find_overlaps
 from upstream.economics.portfolio import (
     Constraints,
     FrontierPoint,
     Option,
-    Overlap,
     Selection,
     choose,
     frontier,
@@ -123,17 +122,6 @@ def appraise_programme(case: Case) -> ProgrammeAppraisal:
     return ProgrammeAppraisal(result, run_uncertainty(case, business_case_headline(case.programme)))
 
 
-@dataclass(frozen=True)
-class OverlapFound:
-    """Two portfolio cases that avoid the same costs, and how the portfolio counts them."""
-
-    cases: tuple[str, str]  # option case files
-    avoided: tuple[str, ...]  # outcome names (unit cost codes) both avoid
-    share: float
-    rule: str
-    declared: bool  # stated by a [[portfolio.overlap]], or assumed
-
-
 @dataclass
 class PortfolioAppraisal:
     options: list[Option]
@@ -151,26 +139,21 @@ def scaled(model: InterventionModel, scale: float) -> InterventionModel:
 
 
 @dataclass(frozen=True, eq=False)
-class Reach:
-    """What one option does to one avoided cost over its intakes, per scenario."""
-
-    outcome: Outcome
-    people: FloatArray  # at risk
-    changed: FloatArray
-    value: FloatArray  # PV in the option's perspective
-    fiscal: FloatArray  # PV fiscal
-
-
-@dataclass(frozen=True, eq=False)
 class OptionRun:
     option: Option
-    spec: int  # index of its [[portfolio.option]]
-    reach: tuple[Reach, ...]
+    reached: Reached
 
 
 def run_option(
-    spec: PortfolioOptionSpec, index: int, scale: float, scenarios_n: int, seed: int, name: str
+    spec: PortfolioOptionSpec,
+    at: tuple[int, int],
+    scale: float,
+    scenarios_n: int,
+    seed: int,
+    name: str,
 ) -> OptionRun:
+    """One option: the case at one scale, over `scenarios_n` draws. `at` is (its index among
+    the options, its [[portfolio.option]])."""
     sub = spec.case
     assert sub.intervention is not None
     model = scaled(sub.intervention, scale)
@@ -208,85 +191,7 @@ def run_option(
         )
         for o in model.outcomes
     )
-    return OptionRun(option, index, reach)
-
-
-def same_avoided_cost(a: Outcome, b: Outcome) -> bool:
-    """The same cost avoided: the same unit cost, or outcomes of the same name."""
-    return a.unit_cost_ref == b.unit_cost_ref or a.name == b.name
-
-
-def _per(total: FloatArray, people: FloatArray) -> FloatArray:
-    return np.divide(total, people, out=np.zeros_like(total), where=people > 0)
-
-
-def double_counted(a: Reach, b: Reach, share: float, rule: str, fiscal: bool) -> FloatArray:
-    """PV both options count for the people they share (per scenario).
-
-    `independent`: on the people both reach, a person's outcome changes with chance
-    1 − (1 − a)(1 − b), so a × b of them are counted twice; each is worth the smaller of the two
-    options' values per person changed. `largest`: only the larger effect on them counts."""
-    both = share * np.minimum(a.people, b.people)
-    rate_a, rate_b = _per(a.changed, a.people), _per(b.changed, b.people)
-    value_a = _per(a.fiscal if fiscal else a.value, a.changed)
-    value_b = _per(b.fiscal if fiscal else b.value, b.changed)
-    if rule == "largest":
-        return np.asarray(both * np.minimum(rate_a * value_a, rate_b * value_b))
-    return np.asarray(both * rate_a * rate_b * np.minimum(value_a, value_b))
-
-
-def overlap_rules(case: Case) -> dict[tuple[int, int], OverlapSpec]:
-    """The declared overlap for each pair of option specs (i < j)."""
-    assert case.portfolio is not None
-    rules = {}
-    for spec in case.portfolio.overlaps:
-        for i in spec.options:
-            for j in spec.options:
-                if i < j:
-                    rules[(i, j)] = spec
-    return rules
-
-
-def find_overlaps(
-    case: Case, runs: list[OptionRun]
-) -> tuple[list[OverlapFound], tuple[Overlap, ...]]:
-    """Pairs of options from different cases that avoid the same costs: what each pair would
-    count twice, under the declared (or assumed: same people, independent) rule."""
-    rules = overlap_rules(case)
-    found: dict[tuple[int, int], OverlapFound] = {}
-    overlaps = []
-    for x, first in enumerate(runs):
-        for y in range(x + 1, len(runs)):
-            second = runs[y]
-            if first.spec == second.spec:
-                continue  # scales of one case: never chosen together
-            key = (first.spec, second.spec)
-            rule = rules.get(key)
-            pairs = [
-                (a, b) for a in first.reach for b in second.reach
-                if same_avoided_cost(a.outcome, b.outcome)
-                and (not rule or not rule.outcomes or {a.outcome.name, a.outcome.unit_cost_ref} & set(rule.outcomes))
-            ]  # fmt: skip
-            if not pairs:
-                continue
-            share = rule.share if rule else 1.0
-            combine = rule.combine if rule else "independent"
-            found.setdefault(key, OverlapFound(
-                (first.option.case, second.option.case),
-                tuple(f"{a.outcome.name} ({a.outcome.unit_cost_ref})" for a, _ in pairs),
-                share, combine, rule is not None,
-            ))  # fmt: skip
-            if share == 0:
-                continue
-            npv = sum((double_counted(a, b, share, combine, False) for a, b in pairs), np.zeros(1))
-            fiscal = sum(
-                (double_counted(a, b, share, combine, True) for a, b in pairs), np.zeros(1)
-            )
-            overlaps.append(Overlap(
-                x, y, ", ".join(sorted({a.outcome.name for a, _ in pairs})),
-                float(np.mean(npv)), float(np.mean(fiscal)), np.asarray(npv), combine,
-            ))  # fmt: skip
-    return list(found.values()), tuple(overlaps)
+    return OptionRun(option, Reached(at[0], at[1], spec.name, reach))
 
 
 def option_names(case: Case) -> list[str]:
@@ -306,13 +211,20 @@ def appraise_portfolio(case: Case) -> PortfolioAppraisal:
     assert spec is not None
     n = spec.scenarios
     names = option_names(case)
+    where = [(i, scale) for i, o in enumerate(case.options) for scale in o.scales]
     runs = [
-        run_option(o, i, scale, n, case.settings.seed + 7919 * i, f"{names[i]} × {scale:g}")
-        for i, o in enumerate(case.options)
-        for scale in o.scales
+        run_option(
+            case.options[i],
+            (k, i),
+            scale,
+            n,
+            case.settings.seed + 7919 * i,
+            f"{names[i]} × {scale:g}",
+        )
+        for k, (i, scale) in enumerate(where)
     ]
     options = [r.option for r in runs]
-    found, overlaps = find_overlaps(case, runs)
+    found, overlaps = find_overlaps(case, [r.reached for r in runs])
     points = frontier(options, spec.constraints, overlaps=overlaps)
     selection = choose(options, spec.constraints, spec.objective, overlaps)
     return PortfolioAppraisal(

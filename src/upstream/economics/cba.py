@@ -95,7 +95,7 @@ class CostLine:
     def per_starter(self, horizon: int) -> FloatArray:
         """£ per starter by year since their intake: the yearly list plus any periodic cost."""
         spread = periods_by_year(np.array([self.duration]), self.period, 0, horizon)[0]
-        return _pad(self.per_participant, horizon) + self.unit_cost * spread
+        return np.asarray(_pad(self.per_participant, horizon) + self.unit_cost * spread)
 
 
 @dataclass(frozen=True)
@@ -328,7 +328,7 @@ class Flows:
         """(draws, years) value of one outcome in a perspective (fiscal, or with wider values)."""
         value = self.by_outcome[name]
         if perspective != "fiscal" and name in self.wider_by_outcome:
-            return np.asarray(value + self.wider_by_outcome[name][perspective == "social"])
+            return np.asarray(value + self.wider_by_outcome[name][int(perspective == "social")])
         return value
 
 

@@ -69,8 +69,8 @@ def _by_year(
     name: str, title: str, first: str, rows: dict[str, FloatArray], fy: tuple[str, ...]
 ) -> Table:
     """A wide table: one row per name, one column per financial year, and the total."""
-    columns = (Column(first, labels.words(first), "text"),)
-    columns += (*(Column(label, label) for label in fy), Column("total", "Total"))
+    years = tuple(Column(label, label) for label in fy)
+    columns = (Column(first, labels.words(first), "text"), *years, Column("total", "Total"))
     body = [(key, *v, float(v.sum())) for key, v in rows.items()]
     return Table(name, title, columns, _rows(body))
 
