@@ -171,7 +171,9 @@ def test_an_option_whose_savings_are_all_counted_already_is_left_out(tmp_path):
 
 def test_the_portfolio_report_names_the_overlaps(tmp_path):
     caveats = appraise(read_case(_written(tmp_path))).caveats
-    assert any("a.toml and b.toml both avoid care (local:care)" in c for c in caveats)
+    assert any(
+        "a.toml and b.toml change the same outcomes (Care, local:care)" in c for c in caveats
+    )
 
 
 def _written(folder: Path) -> Path:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from upstream.economics import labels
 from upstream.economics.appraise import appraise
 from upstream.economics.casefile import read_case
-from upstream.economics.report import labels, write_all
+from upstream.economics.report import write_all
 from upstream.economics.report.write import cell
 
 pytestmark = pytest.mark.core

@@ -335,16 +335,21 @@ def portfolio_caveats(case: Case, result: Appraisal) -> list[str]:
         return notes
     for found in result.portfolio.overlaps_found:
         first, second = found.cases
-        how = (
-            "declared in [[portfolio.overlap]]"
-            if found.declared
-            else "assumed (declare [[portfolio.overlap]] with share = 0 if they serve different people)"
+        if found.share == 0:
+            counted = "counted separately: the case declares they reach different people"
+        else:
+            how = (
+                "as declared in [[portfolio.overlap]]"
+                if found.declared
+                else "assumed: declare [[portfolio.overlap]] with share = 0 if they reach "
+                "different people"
+            )
+            counted = (
+                f"counted once where both are chosen ({found.rule}; {found.share:.0%} of the "
+                f"smaller option's people at risk are in both, {how})"
+            )
+        notes.append(
+            f"{first} and {second} change the same outcomes ({'; '.join(found.avoided)}): "
+            f"{counted}."
         )
-        counted = (
-            "counted separately: different people"
-            if found.share == 0
-            else f"counted once where both are chosen ({found.rule}, {found.share:.0%} of the "
-            f"smaller group's people in both; {how})"
-        )
-        notes.append(f"{first} and {second} both avoid {', '.join(found.avoided)}: {counted}.")
     return notes

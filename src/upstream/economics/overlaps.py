@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upstream.economics import labels
 from upstream.economics.casefile import Case, OverlapSpec
 from upstream.economics.cba import Outcome
 from upstream.economics.discounting import FloatArray
@@ -49,6 +50,11 @@ class Reached:
     spec: int
     case: str
     reach: tuple[Reach, ...]
+
+
+def _avoided(outcome: Outcome) -> str:
+    """'Entry to care avoided, SS1.2': the outcome in words and its unit cost."""
+    return f"{labels.words(outcome.name)}, {outcome.unit_cost_ref}"
 
 
 def same_avoided_cost(a: Outcome, b: Outcome) -> bool:
@@ -113,7 +119,7 @@ def find_overlaps(
             combine = rule.combine if rule else "independent"
             found.setdefault(key, OverlapFound(
                 (first.case, second.case),
-                tuple(f"{a.outcome.name} ({a.outcome.unit_cost_ref})" for a, _ in pairs),
+                tuple(_avoided(a.outcome) for a, _ in pairs),
                 share, combine, rule is not None,
             ))  # fmt: skip
             if share == 0:

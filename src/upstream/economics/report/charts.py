@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from upstream.economics.discounting import FloatArray
+from upstream.economics.labels import parameter, words
 from upstream.economics.montecarlo import TornadoBar
-from upstream.economics.report.labels import parameter, words
 
 BLUE, GREEN, RED, GREY = "#1d70b8", "#00703c", "#d4351c", "#505a5f"
 
@@ -28,6 +28,16 @@ def money(value: float, _pos: object = None) -> str:
         return f"{sign}£{v / 1e6:.1f}m"
     if v >= 1e3:
         return f"{sign}£{v / 1e3:.0f}k"
+    return f"{sign}£{v:.0f}"
+
+
+def fine_money(value: float, _pos: object = None) -> str:
+    """£109.5k: one decimal more than `money`, for axes whose ticks are close together."""
+    sign, v = ("−" if value < 0 else ""), abs(value)
+    if v >= 1e6:
+        return f"{sign}£{v / 1e6:.2f}m"
+    if v >= 1e3:
+        return f"{sign}£{v / 1e3:.1f}k"
     return f"{sign}£{v:.0f}"
 
 
@@ -60,18 +70,17 @@ def j_curve(
     ax.plot(x, cumulative, color=BLUE, marker="o", lw=2, label=title)
     ax.axhline(0, color=GREY, lw=0.8)
     ax.yaxis.set_major_formatter(FuncFormatter(money))
+    crowded = costs.size > 8
     if len(years) == costs.size:
-        ax.set_xticks(
-            x,
-            list(years),
-            rotation=45 if costs.size > 8 else 0,
-            ha="right" if costs.size > 8 else "center",
-        )
+        ax.set_xticks(x, list(years))
+        if crowded:
+            plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
         ax.set_xlabel("financial year")
     else:
         ax.set_xticks(x)
         ax.set_xlabel("year (0 = first year)")
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3)
+    below = -0.38 if crowded else -0.25
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, below), ncol=3)
     return to_svg(fig)
 
 
@@ -142,12 +151,18 @@ def tornado_chart(bars: list[TornadoBar], central_npv: float, top: int = 10) -> 
 
 def frontier_chart(points: list[tuple[float, float]], chosen: tuple[float, float]) -> str:
     fig, ax = _figure()
-    if points:
+    if len(set(points)) > 1:
         xs, ys = zip(*points, strict=True)
         ax.plot(xs, ys, marker="o", color=BLUE, label="efficient portfolios")
+    else:
+        # One point: no portfolio trades return for safety, so there is no line to draw.
+        ax.annotate(
+            "the best-return portfolio is also the safest", chosen, xytext=(12, -4),
+            textcoords="offset points", color=GREY,
+        )  # fmt: skip
     ax.scatter([chosen[0]], [chosen[1]], color=GREEN, s=80, zorder=3, label="recommended")
-    ax.xaxis.set_major_formatter(FuncFormatter(money))
-    ax.yaxis.set_major_formatter(FuncFormatter(money))
+    ax.xaxis.set_major_formatter(FuncFormatter(fine_money))
+    ax.yaxis.set_major_formatter(FuncFormatter(fine_money))
     ax.set_xlabel("downside: mean NPV of the worst 10% of scenarios (CVaR)")
     ax.set_ylabel("expected NPV")
     ax.legend(frameon=False)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from upstream.economics import labels
 from upstream.economics.appraise import (
     Appraisal,
     InterventionAppraisal,
@@ -21,7 +22,6 @@ from upstream.economics.appraise import (
 )
 from upstream.economics.cba import safe_ratio
 from upstream.economics.discounting import FloatArray
-from upstream.economics.report import labels
 
 Cell = str | float | int | None
 KINDS = ("text", "money", "share", "ratio", "factor", "year", "index", "count", "number")
@@ -135,7 +135,7 @@ def programme_tables(p: ProgrammeAppraisal, fy: tuple[str, ...]) -> list[Table]:
             ("cumulative_discounted_net", "Cumulative discounted net"),
         ), _rows(rows)),
         _by_year("workstreams", "Lifecycle costs by workstream (£, real terms)", "workstream", dict(r.costs_by_workstream), fy),
-        _by_year("benefit_areas", "Benefits by area (£, real terms, counted once)", "benefit_area", dict(r.benefits_by_area), fy),
+        _by_year("benefit_areas", "Benefits by area (£, real terms" + (", savings on the same spend counted once)" if r.counted_once else ")"), "benefit_area", dict(r.benefits_by_area), fy),
         _by_year("agency_cashflows", "Net cash flow by agency (£, real terms)", "agency",
                  {labels.words(k): v for k, v in r.agency_net.items()}, fy),
     ]  # fmt: skip

@@ -13,10 +13,10 @@ import jinja2
 import numpy as np
 from openpyxl import Workbook
 
-from upstream.economics import packs
+from upstream.economics import labels, packs
 from upstream.economics.appraise import Appraisal
 from upstream.economics.montecarlo import MonteCarloResult
-from upstream.economics.report import charts, labels
+from upstream.economics.report import charts
 from upstream.economics.report.tables import Table, all_tables
 
 
@@ -213,7 +213,7 @@ def headline_for(a: Appraisal) -> Headline:
 def cell(value: Any, kind: str = "text", fy: tuple[str, ...] = ()) -> str:
     """One table cell as a reader sees it: £1,234, 45%, 1.79, year 6, 7.2."""
     if value is None:
-        return "–"
+        return "not within the horizon" if kind == "year" else "–"
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
     v = float(value)

@@ -1,5 +1,7 @@
 """Words for a reader: parameter paths, outcome and agency names, financial years, numbers.
 
+Used by the report writers and by the caveats `appraise` writes.
+
 `outcomes.entry_to_care_avoided.success.3-5` → "Entry to care avoided — success, ages 3–5";
 `local_authority` → "Local authority"; year 6 with year 0 = 2025/26 → "year 6 (2031/32)".
 """
