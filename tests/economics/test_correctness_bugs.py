@@ -177,3 +177,27 @@ def test_a_portfolio_funds_both_of_two_cases_that_share_an_intervention_name(tmp
     result = appraise(read_case(portfolio)).portfolio
     assert all(o.npv > 0 for o in result.options)
     assert len(result.selection.chosen) == 2
+
+
+# 1 (in general). Every example's central case is every range at its central value.
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "cases"
+
+
+def headline_of(case):
+    from upstream.economics.appraise import intervention_headline
+    from upstream.economics.business_case import business_case_headline
+
+    if case.programme is not None:
+        return business_case_headline(case.programme)
+    return intervention_headline(case.intervention, case.settings.perspective)
+
+
+@pytest.mark.parametrize(
+    "name", ["parenting-programme", "frequent-attenders-mdt", "early-help-transformation"]
+)
+def test_the_central_case_is_every_range_at_its_central_value(name):
+    case = read_case(EXAMPLES / f"{name}.toml")
+    centrals = {path: u.central for path, u in case.uncertain.items()}
+    headline = headline_of(case)
+    assert headline({}).npv[0] == pytest.approx(headline(centrals).npv[0])
