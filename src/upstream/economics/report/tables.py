@@ -239,34 +239,35 @@ def uncertainty_tables(a: Appraisal) -> list[Table]:
 def assumption_table(a: Appraisal) -> Table:
     case = a.case
     rows: list[tuple[Any, ...]] = [
-        (what, value, source) for what, value, source in case.assumptions
+        (labels.SETTINGS.get(what, what[:1].upper() + what[1:]), value, source)
+        for what, value, source in case.assumptions
     ]
     for outcome, p in case.priced.items():
         note = " (local override)" if p.cost.overridden else ""
         unit = p.cost.unit.lower().removeprefix("per ") or "unit"
         rows.append((
-            f"unit cost: {labels.words(outcome)}",
+            f"Unit cost: {labels.words(outcome)}",
             f"£{p.value:,.0f} per {unit} ({p.cost.code}, £{p.cost.value:,.0f} at {p.cost.price_year} prices){note}",
             f"{p.cost.source}; licence {p.cost.licence or 'n/a'}",
         ))  # fmt: skip
     for path, u in case.uncertain.items():
         rows.append((
-            f"range: {labels.parameter(path)}",
+            f"Range: {labels.parameter(path)}",
             f"{u.low:g} / {u.central:g} / {u.high:g} ({u.distribution})",
             "case file",
         ))  # fmt: skip
     s = case.settings
     rows.append((
-        "discounting",
+        "Discounting",
         f"{s.discount} schedule, year 0 undiscounted; lower schedule as sensitivity",
         "HM Treasury Green Book (2026), Annex A6",
     ))  # fmt: skip
     rows.append((
-        "price year",
+        "Price year",
         f"{s.price_year} ({s.price_year_convention} financial-year convention)",
         "HM Treasury GDP deflator, December 2025",
     ))  # fmt: skip
-    rows.append(("year 0", f"financial year {s.year_zero}", "case file"))
+    rows.append(("Year 0", f"financial year {s.year_zero}", "case file"))
     columns = _cols(
         ("assumption", "Assumption", "text"),
         ("value", "Value", "text"),
