@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "upstream.casework",
     "upstream.oversight",
     "upstream.flags",
+    "upstream.appraisals",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from upstream.api.urls import api_urls
-from upstream.web import appraisals, views
+from upstream.web import views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -12,12 +12,7 @@ urlpatterns = [
     path("city/", views.city, name="city"),
     path("favicon.ico", RedirectView.as_view(url=static("upstream/favicon.svg"), permanent=True)),
     path("healthz", views.healthz, name="healthz"),
-    path("appraisals/", appraisals.appraisal_list, name="appraisals"),
-    path(
-        "appraisals/<str:name>/<str:filename>",
-        appraisals.appraisal_file,
-        name="appraisal-file",
-    ),
+    path("appraisals/", include("upstream.appraisals.urls")),
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/api/", include("upstream.directory.api_urls")),
