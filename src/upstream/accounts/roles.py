@@ -72,9 +72,13 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(
         "Business cases",
-        "appraisals",
+        "appraisals:index",
         frozenset({Role.COMMISSIONER, Role.ANALYST, Role.ADMINISTRATOR}),
     ),
+    # The evidence and cost libraries (issue 19): commissioners build cases from them, analysts
+    # supply them (upstream.appraisals.access).
+    NavItem("What works", "appraisals:what-works", frozenset({Role.COMMISSIONER, Role.ANALYST})),
+    NavItem("Unit costs", "appraisals:unit-costs", frozenset({Role.COMMISSIONER, Role.ANALYST})),
     NavItem(
         "Find help",
         "directory:search",

@@ -1,4 +1,6 @@
-"""Business cases in the web app: commissioners read the appraisals `upstream appraise` wrote."""
+"""The example appraisals `upstream appraise` wrote (the demo writes them into
+$UPSTREAM_DATA_DIR/reports/): listed with their headlines, read inside the service, and their
+files downloaded."""
 
 from __future__ import annotations
 
@@ -47,7 +49,21 @@ def test_the_list_has_a_json_twin(data_dir: Path) -> None:
     assert {a["name"] for a in data["appraisals"]} >= {"parenting-programme", "youth-portfolio"}
 
 
-def test_the_report_is_served_with_a_policy_that_allows_only_its_own_styles(data_dir: Path) -> None:
+def test_the_report_reads_inside_the_service_with_a_back_link(data_dir: Path) -> None:
+    html = BeautifulSoup(
+        signed_in(Role.COMMISSIONER).get("/appraisals/reports/parenting-programme/").content,
+        "html.parser",
+    )
+    assert html.select_one(".govuk-header") and html.select_one("#navigation")
+    assert html.select_one(".govuk-back-link")["href"] == "/appraisals/"
+    assert "The answer" in html.select_one(".upstream-report").text
+    downloads = [a.text for a in html.select("main .govuk-list a")]
+    assert {"report.html", "appraisal.xlsx", "appraisal.json", "cashflows.csv"} <= set(downloads)
+
+
+def test_the_report_file_is_served_with_a_policy_that_allows_only_its_own_styles(
+    data_dir: Path,
+) -> None:
     response = signed_in(Role.COMMISSIONER).get("/appraisals/parenting-programme/report.html")
     assert response.status_code == 200
     assert response["Content-Security-Policy"].startswith("default-src 'none'")
@@ -81,6 +97,7 @@ def test_business_cases_are_denied_to_roles_that_do_not_need_them(
 ) -> None:
     client = signed_in(role)
     assert client.get("/appraisals/").status_code == 403
+    assert client.get("/appraisals/reports/parenting-programme/").status_code == 403
     assert client.get("/appraisals/parenting-programme/report.html").status_code == 403
 
 
