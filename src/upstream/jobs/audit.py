@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from upstream.errors import InputError
 from upstream.governance.checkpoints import Anchor, append_anchor, last_anchor, parse_anchor
 from upstream.jobs.database import setup_django
+from upstream.jobs.output import console
 
 if TYPE_CHECKING:
     from upstream.governance.audit import Verification
 
-console = Console(soft_wrap=True)  # one line each, however narrow the terminal
 audit_app = typer.Typer(
     help="The audit log of every read and write of personal data.", no_args_is_help=True
 )
@@ -69,7 +68,7 @@ def _anchor(expect_head: str, checkpoint: Path | None) -> Anchor | None:
 
 def _fail_if_broken(result: Verification) -> None:
     if not result.ok:
-        console.print(
+        console(soft_wrap=True).print(
             f"[bold red]Audit log broken at entry {result.broken_at}:[/] {result.problem}",
             highlight=False,
         )
@@ -101,7 +100,7 @@ def verify_command(
     reaches = (
         f" Contains the anchored entry {anchor.sequence}." if anchor and anchor.sequence else ""
     )
-    console.print(
+    console(soft_wrap=True).print(
         f"Audit log intact: {result.checked:,} entries. Head {result.checked}:{result.head_hash}.{reaches}",
         highlight=False,
     )
@@ -124,7 +123,7 @@ def checkpoint_command(
     result = verify(previous)
     _fail_if_broken(result)  # never anchor a broken or shortened chain: nothing is appended
     anchor = append_anchor(out, result.checked, result.head_hash)
-    console.print(
+    console(soft_wrap=True).print(
         f"Checkpoint appended to {out}: {anchor.sequence}:{anchor.hash} at {anchor.at}",
         highlight=False,
     )

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from upstream.jobs.database import operational_database
+from upstream.jobs.output import console
 
-console = Console()
 casework_app = typer.Typer(
     help="Casework: the person search index and demo caseloads.", no_args_is_help=True
 )
@@ -24,7 +23,7 @@ def index_command() -> None:
     operational_database()
     from upstream.casework.search import rebuild_index
 
-    console.print(f"Search index rebuilt: {rebuild_index():,} keys.")
+    console().print(f"Search index rebuilt: {rebuild_index():,} keys.")
 
 
 def index_step(city_dir: Path, data_dir: Path) -> None:

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from upstream.economics.examples import appraise_examples
 from upstream.errors import InputError
 from upstream.jobs import casework, directory, identify, insight
 from upstream.jobs.database import operational_database
-
-console = Console()
+from upstream.jobs.output import console
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def city_is_current(out: Path, *, people: int, seed: int) -> bool:
 def ensure_city(*, people: int, seed: int, out: Path, regenerate: bool) -> None:
     """Generate the city unless one with the same people and seed is already there."""
     if city_is_current(out, people=people, seed=seed) and not regenerate:
-        console.print(
+        console().print(
             f"Using the synthetic city already in {out} ({people:,} people, seed {seed})."
         )
         return
@@ -101,7 +99,7 @@ def run_pipeline(city_dir: Path, data_dir: Path, steps: tuple[Step, ...] = PIPEL
     # Steps that publish write to the operational database: its tables must exist first.
     operational_database()
     for step in steps:
-        console.print(f"[bold]{step.name}[/]: {step.description}")
+        console().print(f"[bold]{step.name}[/]: {step.description}")
         step.run(city_dir, data_dir)
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
 from upstream.errors import InputError, read_user_text
 from upstream.jobs.database import operational_database
+from upstream.jobs.output import console
 
-console = Console()
 directory_app = typer.Typer(
     help="The services directory: Open Referral UK import and export.", no_args_is_help=True
 )
@@ -41,7 +40,7 @@ def import_feed(
     ensure_taxonomy()
     report = import_document(document, source=source or file.name, where=str(file))
     for line in report.lines():
-        console.print(line, highlight=False)
+        console().print(line, highlight=False)
 
 
 # Open Referral UK documents are about eight levels deep (page, service, location, address…);
@@ -92,7 +91,7 @@ def export_feed(
         typer.echo(text)
     else:
         out.write_text(text + "\n", encoding="utf-8")
-        console.print(f"Wrote {out}")
+        console().print(f"Wrote {out}")
 
 
 @directory_app.command("load-synthetic")
@@ -134,8 +133,8 @@ def load_for_city(city_dir: Path, data_dir: Path) -> None:
     from upstream.directory.demo import journey_postcode, load_synthetic
 
     report = load_synthetic(wards)
-    console.print(report.lines()[0])
-    console.print(
+    console().print(report.lines()[0])
+    console().print(
         f"Try the citizen journey: /directory/?need=financial-help&postcode="
         f"{journey_postcode()}&age=67&day=SA"
     )

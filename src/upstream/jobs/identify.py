@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from upstream.jobs.database import operational_database
+from upstream.jobs.output import console
 
 if TYPE_CHECKING:
     from upstream.identify.inputs import LinkedCity
@@ -90,14 +91,12 @@ def publish_flags(out: Path) -> dict[str, int]:
 
 def identify_step(city_dir: Path, data_dir: Path) -> None:
     """Demo step: run identification over the linked city and publish its flags."""
-    from rich.console import Console
-
     from upstream.identify.pipeline import run_identification
 
     city = load_input(city_dir, data_dir)
     truth = city_dir if (city_dir / "truth" / "needs.parquet").exists() else None
     run = run_identification(city, data_dir / "identify", truth_dir=truth)
-    Console().print(
+    console().print(
         f"identify: {sum(run.flags.values()):,} flags on {run.as_of} from {run.input_kind}"
     )
     publish_flags(data_dir / "identify")

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from upstream.jobs.database import operational_database
-
-console = Console()
+from upstream.jobs.output import console
 
 
 def _data_dir() -> Path:
@@ -58,8 +56,8 @@ def ingest(
             f"{r.cleaned:,}",
             reason,
         )
-    console.print(table)
-    console.print(
+    console().print(table)
+    console().print(
         f"Report: {path} (and .csv); rejected rows are in the workspace table `problems`."
     )
     if any(r.status == "failed" for r in reports):
@@ -81,13 +79,13 @@ def link(
 
     data_dir = _data_dir()
     run, result = run_link(data_dir, city_dir=city, incremental=incremental)
-    console.print(f"Run {run.run_id}: {run.counts}")
+    console().print(f"Run {run.run_id}: {run.counts}")
     accuracy = result.get("accuracy")
     if isinstance(accuracy, dict):
-        console.print(
+        console().print(
             f"Pairwise precision {accuracy['pairwise_precision']}, recall {accuracy['pairwise_recall']}, F1 {accuracy['pairwise_f1']}"
         )
-    console.print(
+    console().print(
         f"Quality report: {run.folder / 'quality.html'}; model: {run.folder / 'model.json'}"
     )
 
@@ -97,8 +95,8 @@ def publish() -> None:
     operational_database()
     from upstream.people.publish import publish as publish_tables
 
-    counts = publish_tables(_data_dir(), progress=console.print)
-    console.print(f"Published: {counts}")
+    counts = publish_tables(_data_dir(), progress=console().print)
+    console().print(f"Published: {counts}")
 
 
 def ingest_step(city_dir: Path, data_dir: Path) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from upstream.jobs.database import operational_database, setup_django
-
-console = Console()
+from upstream.jobs.output import console
 
 
 def demo_logins(password: str = "") -> None:
@@ -36,13 +34,13 @@ def demo_logins(password: str = "") -> None:
         table.add_column(column, no_wrap=True)
     for login in logins:
         table.add_row(login.role.label, login.username, login.password)
-    console.print(table)
+    console().print(table)
 
 
 def run_server(host: str, port: int) -> None:
     from django.core.management import call_command
 
-    console.print(f"[bold green]Upstream is running at http://{host}:{port}/[/] (Ctrl+C to stop)")
+    console().print(f"[bold green]Upstream is running at http://{host}:{port}/[/] (Ctrl+C to stop)")
     call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
 
 
