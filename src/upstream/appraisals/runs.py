@@ -10,7 +10,8 @@ One run at a time: the machine has 2 cores and other people's pages to serve, so
 waits its turn ("Waiting for another appraisal to finish"). A run the server stopped (restarted
 mid-run) is shown as stopped after `models.STALLED_AFTER`; starting it again is one click.
 
-The page refreshes itself while the run is going (a meta refresh, no JavaScript needed).
+The run's page has a "Check again" link, and a small script (appraisals/run.js) follows the
+run when JavaScript is there; it never refreshes by itself (a meta refresh fails WCAG 2.2.1).
 Settings: APPRAISALS_IN_BACKGROUND (default True). Tests set it False to run in the request.
 """
 
@@ -20,10 +21,11 @@ import json
 import logging
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from upstream.appraisals import casefiles
@@ -136,7 +138,21 @@ def _move(run: AppraisalRun, stage: str, progress: int, *, status: str | None = 
     run.stage, run.progress = stage, progress
     if status is not None:
         run.status = status
-    run.save()
+    _saved(run)
+
+
+def _saved(run: AppraisalRun, tries: int = 100) -> None:
+    """Save the run's progress, waiting out a lock. SQLite in shared-cache mode (an in-memory
+    database shared by threads, as the tests' is) refuses a write at once while another
+    connection holds a lock, where a file database waits (settings: timeout 20 s)."""
+    for attempt in range(tries):
+        try:
+            run.save()
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _fail(run: AppraisalRun, message: str) -> None:

@@ -21,8 +21,6 @@ from upstream.edge.twins import respond
 REPORT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 )
-# How often a run's page asks again while the run is going (seconds).
-REFRESH_SECONDS = 2
 
 
 def serve_file(folder: Path, filename: str) -> FileResponse:
@@ -72,9 +70,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         "headline": run.headline,
     }
     if run.status != AppraisalRun.DONE:
-        return respond(
-            request, "appraisals/run.html", {"run": run, "refresh": REFRESH_SECONDS}, data=data
-        )
+        return respond(request, "appraisals/run.html", {"run": run}, data=data)
     folder = runs.folder_for(run)
     context = {
         "run": run,
