@@ -23,7 +23,8 @@ PAGES: list[tuple[str, dict[str, str]]] = [
     ("outcome-1-risk", {"name": "weeks_in_care_avoided", "at-risk": "base_rate", "base-rate-central": "0.05", "success-by": "one", "success-central": "0.2"}),
     ("outcome-1-cost", {"unit-cost-from": "own", "unit-cost-value": "1250", "unit-cost-price-year": "2024", "unit-cost-source": "Council placement budget 2024/25", "paying-agency": "local_authority", "lasts": "duration", "unit-cost-per": "week", "duration-central": "156"}),
     ("outcome-1-timing", {"start-lag": "1"}),
-    ("cost-0", {"name": "Key worker", "agency": "local_authority", "unit-cost": "300", "unit-cost-per": "week", "duration-central": "26", "fixed": "20000"}),
+    # A key worker's time at £40 a week per child for 26 weeks, and £20,000 to set up.
+    ("cost-0", {"name": "Key worker", "agency": "local_authority", "unit-cost": "40", "unit-cost-per": "week", "duration-central": "26", "fixed": "20000"}),
     ("uncertainty", {"draws": "2000", "seed": "7", "payback-within-years": "5"}),
 ]  # fmt: skip
 

@@ -165,11 +165,11 @@ def test_outcomes_are_listed_and_can_be_removed(commissioner: Client) -> None:
     draft = build(commissioner)
     listed = page(commissioner.get(draft + "outcomes/"))
     names = [d.text.strip() for d in listed.select(".govuk-summary-list__key")]
-    assert names == ["exclusion_avoided", "weeks_in_care_avoided"]
+    assert names == ["Exclusion avoided", "Weeks in care avoided"]
     commissioner.post(draft + "outcomes/remove/", {"index": "0"})
     listed = page(commissioner.get(draft + "outcomes/"))
     assert [d.text.strip() for d in listed.select(".govuk-summary-list__key")] == [
-        "weeks_in_care_avoided"
+        "Weeks in care avoided"
     ]
 
 

@@ -50,6 +50,7 @@ class Field:
     suffix: str = ""
     name: str = ""  # the HTML id and name, when two fields write the same key
     groups: tuple[str, ...] = ()  # by_group: the cohort's age groups
+    link: tuple[str, ...] = ()  # (URL name, words): where to look an answer up
 
     @property
     def id(self) -> str:
@@ -209,7 +210,7 @@ def intervention_step() -> Step:
         ("intervention",),
         (
             Field("name", "Name of the intervention", width="govuk-!-width-two-thirds", hint="Leave empty to use the what-works entry's name."),
-            Field("library", "What-works entry", widget="select", choices=entries, hint="Fills in figures the case does not give, such as attrition; what you give wins."),
+            Field("library", "What-works entry", widget="select", choices=entries, hint="Fills in figures the case does not give, such as attrition; what you give wins.", link=("appraisals:what-works", "Read the what-works library")),
             Field("evidence_basis", "How the effects were measured", widget="radios", choices=_choices(EVIDENCE_BASES, EVIDENCE)),
             Field("counterfactual_source", "Counterfactual source", widget="textarea", hint="The comparison the effects are measured against: a trial, a matched area, a trend."),
         ),
@@ -269,7 +270,7 @@ def outcome_steps(index: int, groups: Sequence[str]) -> list[Step]:
         "unit-cost-from",
         "The cost avoided",
         (
-            Option("library", "A unit cost from the library", (Field("unit_cost", "Unit cost code", hint="A code from the unit-cost library, e.g. SS1.2.", width="govuk-input--width-10", name="unit-cost-code"),)),
+            Option("library", "A unit cost from the library", (Field("unit_cost", "Unit cost code", hint="A code from the unit-cost library, e.g. SS1.2.", width="govuk-input--width-10", name="unit-cost-code", link=("appraisals:unit-costs", "Find a code in the unit-cost library")),)),
             Option("own", "Our own figure", (
                 Field("unit_cost", "Unit cost", widget="number", prefix="£", name="unit-cost-value"),
                 Field("unit_cost_price_year", "Price year of that figure", width="govuk-input--width-5", hint='"2024" or "2024/25".'),

@@ -135,7 +135,7 @@ def answers(
             rows.append(
                 {
                     "label": f.label,
-                    "value": _answer(f, value),
+                    "value": answer_text(f, value),
                     "url": url(step.slug) + f"?then=check#{_first_anchor(f)}",
                     "id": f.id,
                 }
@@ -165,7 +165,8 @@ def _first_anchor(f: Field) -> str:
     return _anchors(f, {})[0]
 
 
-def _answer(f: Field, value: Any) -> str:
+def answer_text(f: Field, value: Any) -> str:
+    """An answer as people read it: a choice by its words, £ as money, a range in full."""
     if value is None:
         return "Not given"
     if not fits(f, value):
@@ -176,44 +177,90 @@ def _answer(f: Field, value: Any) -> str:
         text = f"{shown(value.get('central'))} (from {shown(value.get('low'))} to {shown(value.get('high'))}"
         return text + (f", {value['distribution']})" if "distribution" in value else ")")
     if f.widget == "numbers":
-        return ", ".join(shown(v) for v in value)
+        return ", ".join(_money_or_shown(f, v) for v in value)
     if f.widget in ("groups", "by_group"):
         return "; ".join(
-            f"{k}: {_answer(Field(f.key, f.label, widget='range'), v)}" for k, v in value.items()
+            f"{k}: {answer_text(Field(f.key, f.label, widget='range'), v)}"
+            for k, v in value.items()
         )
-    return shown(value)
+    return _money_or_shown(f, value)
+
+
+def _money_or_shown(f: Field, value: Any) -> str:
+    """£1,250 for a field asked in pounds; other values as typed."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return libraries.money(float(value)) if f.prefix == "£" and number else shown(value)
 
 
 def item_summary(key: str, item: Any) -> str:
-    """One line about an outcome or a cost for the list pages."""
+    """One line about an outcome or a cost for the list pages, in words."""
     if not isinstance(item, Mapping):
         return ""
-    if key == "outcome":
-        cost = item.get("unit_cost")
-        cost_text = (
-            f"unit cost {cost}"
-            if isinstance(cost, str)
-            else (
-                f"unit cost {libraries.money(float(cost))}"
-                if isinstance(cost, int | float)
-                else "no unit cost yet"
-            )
+    return _outcome_summary(item) if key == "outcome" else _cost_summary(item)
+
+
+def _pounds(value: Any) -> str:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return libraries.money(float(value)) if number else toml_value(value)
+
+
+def _per(item: Mapping[str, Any]) -> str:
+    per = item.get("unit_cost_per")
+    duration = item.get("duration")
+    if not per:
+        return ""
+    span = f" for {_plain(duration)} {per}s" if duration is not None else ""
+    return f" a {per}{span}"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Mapping) and "central" in value:
+        return shown(value["central"])
+    return shown(value) if isinstance(value, int | float) else toml_value(value)
+
+
+def _outcome_summary(item: Mapping[str, Any]) -> str:
+    cost = item.get("unit_cost")
+    if isinstance(cost, str):
+        saves = f"saves unit cost {cost}{_per(item)}"
+    elif cost is not None:
+        saves = f"saves {_pounds(cost)}{_per(item)}"
+    else:
+        saves = "no cost avoided yet"
+    if "baseline" in item:
+        who = f"{_plain(item['baseline'])} at risk per intake"
+    elif "base_rate" in item:
+        who = f"a share {_plain(item['base_rate'])} at risk"
+    else:
+        who = "everyone who starts at risk"
+    if "effect_size" in item:
+        how = f"effect size {_plain(item['effect_size'])}"
+    elif "success" in item:
+        how = (
+            f"success {_plain(item['success'])}"
+            if not _by_group(item["success"])
+            else "success by age group"
         )
-        per = f" a {item['unit_cost_per']}" if "unit_cost_per" in item else ""
-        success = item.get("success", item.get("effect_size"))
-        success_text = (
-            f", success {toml_value(success)}" if success is not None else ", no success rate yet"
-        )
-        return f"{cost_text}{per}{success_text}"
+    else:
+        how = "no success rate yet"
+    return f"{who}; {how}; {saves}"
+
+
+def _by_group(value: Any) -> bool:
+    return isinstance(value, Mapping) and not (
+        set(value) <= {"low", "central", "high", "distribution"}
+    )
+
+
+def _cost_summary(item: Mapping[str, Any]) -> str:
     parts = []
-    for field, words in (
-        ("per_participant", "per person"),
-        ("fixed", "fixed"),
-        ("unit_cost", "per person per period"),
-    ):
-        if field in item:
-            parts.append(f"{words} {toml_value(item[field])}")
-    return ", ".join(parts) or "no amounts yet"
+    if isinstance(item.get("per_participant"), list):
+        parts.append(", ".join(_pounds(v) for v in item["per_participant"]) + " per person by year")
+    if isinstance(item.get("fixed"), list):
+        parts.append(", ".join(_pounds(v) for v in item["fixed"]) + " fixed by year")
+    if "unit_cost" in item:
+        parts.append(f"{_pounds(item['unit_cost'])} per person{_per(item)}")
+    return "; ".join(parts) or "no amounts yet"
 
 
 __all__ = ["answers", "bind", "item_summary", "message", "summary"]

@@ -6,12 +6,14 @@ Used to show a version and to compare two side by side. Every value in the file 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from upstream.appraisals import builder, libraries
 from upstream.appraisals.casefiles import toml_value, within
+from upstream.appraisals.forms import answer_text
 
 RANGE_KEYS = {"low", "central", "high", "distribution"}
 SECTIONS = {
@@ -32,40 +34,39 @@ class Input:
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """(path, value) for every value; a range or a small table of numbers stays one value."""
+    """(path, value) for every value: each table of the file ([case], [intervention], each
+    [[intervention.outcome]]) is opened; a table inside one (a cohort, a range, an agencies
+    split) is one value."""
     rows: list[tuple[str, Any]] = []
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and not _is_leaf(value):
+        if isinstance(value, Mapping) and not prefix:
             rows += flatten(value, path)
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             for i, item in enumerate(value):
-                rows += flatten(item, f"{path}[{i}]")
+                rows += flatten(item, f"{path}[{i}]") if prefix else _opened(item, f"{path}[{i}]")
         else:
             rows.append((path, value))
     return rows
 
 
-def _is_leaf(value: Mapping[str, Any]) -> bool:
-    """A range, or a table of plain values (a cohort, an agencies split)."""
-    if set(value) <= RANGE_KEYS:
-        return True
-    return all(not isinstance(v, Mapping | list) or _is_range(v) for v in value.values())
+def _opened(table: Mapping[str, Any], path: str) -> list[tuple[str, Any]]:
+    return [(f"{path}.{k}", v) for k, v in table.items()]
 
 
-def _is_range(value: Any) -> bool:
-    return isinstance(value, Mapping) and set(value) <= RANGE_KEYS
-
-
-def labels(data: Mapping[str, Any]) -> dict[str, str]:
-    """The form's label for each field path of an intervention case (with its outcome or cost)."""
-    found: dict[str, str] = {}
+def fields_by_path(data: Mapping[str, Any]) -> dict[str, tuple[str, builder.Field]]:
+    """The form's label and field for each field path of an intervention case (with its
+    outcome or cost); of two fields for one key, the one that can show the value."""
+    found: dict[str, tuple[str, builder.Field]] = {}
     if data.get("case", {}).get("kind") != "intervention":
         return found
     for step in builder.all_steps(dict(data)):
         caption = _caption(step, data)
+        table = builder.table_at(dict(data), step.table) or {}
         for f in step.fields():
-            found[f"{step.path}.{f.key}"] = f"{caption}{f.label}"
+            path = f"{step.path}.{f.key}"
+            if path not in found or (f.key in table and builder.fits(f, table[f.key])):
+                found[path] = (f"{caption}{f.label}", f)
     return found
 
 
@@ -79,10 +80,12 @@ def _caption(step: builder.Step, data: Mapping[str, Any]) -> str:
 
 
 def rows(data: Mapping[str, Any]) -> list[Input]:
-    known = labels(data)
+    known = fields_by_path(data)
     out = []
     for path, value in flatten(data):
-        out.append(Input(path, _section(path), _label(path, known), _shown(value)))
+        label, f = _label(path, known)
+        shown = answer_text(f, value) if f is not None else _shown(value)
+        out.append(Input(path, _section(path), label, shown))
     return out
 
 
@@ -90,12 +93,17 @@ def _section(path: str) -> str:
     return SECTIONS.get(path.split(".")[0].split("[")[0], "Other")
 
 
-def _label(path: str, known: Mapping[str, str]) -> str:
+def _label(
+    path: str, known: Mapping[str, tuple[str, builder.Field]]
+) -> tuple[str, builder.Field | None]:
+    if path in known:
+        return known[path]
     for field_path in sorted(known, key=len, reverse=True):
         if within(path, field_path):
             rest = path[len(field_path) :].lstrip(".")
-            return known[field_path] + (f", {rest}" if rest else "")
-    return libraries.words(path.split(".", 1)[-1].replace("_", " "))
+            return f"{known[field_path][0]}, {rest}", None
+    words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path.split(".", 1)[-1])
+    return libraries.words(words.replace(".", ": ")), None
 
 
 def _shown(value: Any) -> str:
@@ -103,8 +111,8 @@ def _shown(value: Any) -> str:
         return value
     if isinstance(value, Mapping) and set(value) <= RANGE_KEYS:
         parts = [builder.shown(value.get(k)) for k in ("low", "central", "high")]
-        spread = f"{parts[0]} to {parts[2]}, central {parts[1]}"
-        return spread + (f" ({value['distribution']})" if "distribution" in value else "")
+        spread = f"{parts[1]} (from {parts[0]} to {parts[2]}"
+        return spread + (f", {value['distribution']})" if "distribution" in value else ")")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return builder.shown(value)
     return toml_value(value)

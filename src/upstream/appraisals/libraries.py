@@ -34,6 +34,14 @@ EVIDENCE_LEVELS = {
     "NL2": "Not level 2: evidence short of preliminary",
     "WSIPP": "WSIPP meta-analysis (Washington State, US dollars): a sanity check, not local evidence",
 }
+EVIDENCE_SHORT = {
+    "4": "EIF level 4",
+    "3": "EIF level 3",
+    "2": "EIF level 2",
+    "NE": "Not effective",
+    "NL2": "Below EIF level 2",
+    "WSIPP": "WSIPP (US)",
+}
 AGENCIES = {
     "local_authority": "Local authority",
     "nhs": "NHS",
@@ -109,6 +117,10 @@ class Programme:
     wsipp: tuple[WsippRow, ...] = ()  # the WSIPP results the entry is checked against
     evidence_check: str = ""  # where the evidence is weaker than an example might imply
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def evidence_short(self) -> str:
+        return EVIDENCE_SHORT.get(self.evidence_level, self.evidence_level)
 
     @property
     def text(self) -> str:

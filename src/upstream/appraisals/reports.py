@@ -6,10 +6,10 @@ to $UPSTREAM_DATA_DIR/appraisals/runs/ID/ (`runs.folder_for`).
 
 Reading a report inside the service takes the body of report.html as the report writers made
 it (`economics.report`), so the page says exactly what the file says, with the service's
-header, navigation and back link around it. Two things change on the way: each chart (an SVG
+header, navigation and back link around it. Three things change on the way: each chart (an SVG
 that styles itself inline, which the service's Content-Security-Policy forbids on a page) is
-shown as an image of itself, and the report's own <footer> becomes a paragraph, because a page
-has one footer.
+shown as an image of itself; a wide table's scrolling box takes the keyboard's focus; and the
+report's own <footer> becomes a paragraph, because a page has one footer.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ CHART = re.compile(
 )
 SVG = re.compile(r"(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?<svg.*?</svg>", re.DOTALL)
 FOOTER = re.compile(r"<footer>(.*?)</footer>", re.DOTALL)
+SCROLLING_TABLE = re.compile(
+    r'<div class="table-wrap">(\s*<table>\s*<caption>(.*?)</caption>)', re.DOTALL
+)
 # The order downloads are offered in: the report, the workbook, the data, then each table.
 FIRST_FILES = ("report.html", "appraisal.xlsx", "appraisal.json")
 
@@ -100,7 +103,16 @@ def body(folder: Path) -> str:
     inner = match.group(1) if match else text
     inner = CHART.sub(lambda m: f"<h2>{m.group(1)}</h2>\n{_image(m.group(2), m.group(1))}", inner)
     inner = SVG.sub(lambda m: _image(m.group(0), "Chart"), inner)
+    inner = SCROLLING_TABLE.sub(_scrolling, inner)
     return FOOTER.sub(r'<div class="upstream-report__footer">\1</div>', inner)
+
+
+def _scrolling(match: re.Match[str]) -> str:
+    """A wide table scrolls sideways: its box takes the keyboard's focus and is named by the
+    table's caption, so people without a mouse can scroll it too (axe-core:
+    scrollable-region-focusable)."""
+    label = re.sub(r"<[^>]+>", "", match.group(2)).replace('"', "&quot;")
+    return f'<div class="upstream-report__scroll" tabindex="0" role="region" aria-label="{label}">{match.group(1)}'
 
 
 def _image(svg: str, title: str) -> str:

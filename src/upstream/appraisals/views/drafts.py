@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from upstream.appraisals import builder, casefiles, drafts, forms, services
+from upstream.appraisals import builder, casefiles, drafts, forms, libraries, services
 from upstream.appraisals.access import CASE_WRITERS, require
 from upstream.appraisals.models import BusinessCase
 from upstream.edge.twins import respond
@@ -101,7 +101,7 @@ def list_page(request: HttpRequest, token: str, what: str) -> HttpResponse:
     items = builder.items_of(draft.data, key)
     first = "risk" if key == "outcome" else ""
     rows = [
-        {"index": i, "item": item, "name": item.get("name", f"{key.capitalize()} {i + 1}") if isinstance(item, dict) else f"{key} {i + 1}",
+        {"index": i, "item": item, "name": _item_name(key, i, item),
          "url": _url(token, f"outcome-{i}-risk" if key == "outcome" else f"cost-{i}"), "summary": forms.item_summary(key, item)}
         for i, item in enumerate(items)
     ]  # fmt: skip
@@ -112,6 +112,13 @@ def list_page(request: HttpRequest, token: str, what: str) -> HttpResponse:
         "back": _url(token, "adjustments" if what == "outcomes" else "outcomes"),
     }  # fmt: skip
     return respond(request, "appraisals/items.html", context)
+
+
+def _item_name(key: str, index: int, item: Any) -> str:
+    name = item.get("name") if isinstance(item, dict) else None
+    if isinstance(name, str) and name:
+        return libraries.words(name) if key == "outcome" else name
+    return f"{key.capitalize()} {index + 1}"
 
 
 @login_required
