@@ -152,3 +152,68 @@ def test_the_libraries_in_the_browser(browser: Browser) -> None:
     page.click("text=Next")
     browser.checked()
     assert "Page 2 of" in page.inner_text(".govuk-pagination")
+
+
+def test_a_commissioner_uploads_versions_and_compares_them(
+    browser: Browser, settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from upstream.economics.examples import EXAMPLES
+
+    settings.UPSTREAM = dataclasses.replace(settings.UPSTREAM, data_dir=tmp_path / "data")
+    settings.APPRAISALS_IN_BACKGROUND = False
+    text = (
+        (EXAMPLES / "parenting-programme.toml")
+        .read_text(encoding="utf-8")
+        .replace("draws = 5000", "draws = 500")
+    )
+    first, bad, second = (
+        tmp_path / "parenting-programme.toml",
+        tmp_path / "bad.toml",
+        tmp_path / "v2.toml",
+    )
+    first.write_text(text, encoding="utf-8")
+    bad.write_text(text.replace("horizon_years = 15", "horizon_years = 0"), encoding="utf-8")
+    second.write_text(text.replace("cashable = 0.5", "cashable = 0.8"), encoding="utf-8")
+    create_user(username="cara", role=Role.COMMISSIONER)
+    page = browser.sign_in("cara", DEFAULT_PASSWORD)
+    browser.visit("/appraisals/cases/upload/")
+    page.set_input_files("#case-file", str(first))
+    page.click("button:has-text('Upload and check')")
+    browser.checked()
+    page.click("text=Appraise this version")
+    browser.checked()
+    page.click(".govuk-back-link")
+    browser.checked()
+    page.click(".govuk-back-link")  # to the case
+    browser.checked()
+    page.click("text=Upload a new version")
+    browser.checked()
+    page.set_input_files("#case-file", str(bad))
+    page.click("button:has-text('Upload and check')")
+    browser.checked()
+    assert "case.horizon_years: must be between 1 and 300, got 0" in page.inner_text(
+        ".govuk-error-summary"
+    )
+    browser.screenshot("appraisal-upload-error")
+    page.set_input_files("#case-file", str(second))
+    page.fill("#note", "Council releases more placement spend")
+    page.click("button:has-text('Upload and check')")
+    browser.checked()
+    page.click("text=Appraise this version")
+    browser.checked()
+    page.click(".govuk-back-link")
+    browser.checked()
+    page.click(".govuk-back-link")
+    browser.checked()
+    browser.screenshot("appraisal-case")
+    page.click("button:has-text('Compare')")
+    browser.checked()
+    assert page.locator("tr.upstream-compare__changed").count() >= 2
+    browser.screenshot("appraisal-compare")
+    case_path = page.url.removeprefix(browser.base_url).split("/compare/")[0]
+    browser.visit(case_path + "/versions/2/toml/")
+    browser.screenshot("appraisal-edit-toml")
+    browser.visit("/appraisals/what-works/wsipp-1/")
+    browser.screenshot("what-works-wsipp")

@@ -282,6 +282,8 @@ def test_two_versions_compare_side_by_side_with_their_headlines(commissioner: Cl
     labels = [r.th.text for r in changed]
     assert any("Cashable share" in label for label in labels)
     assert any("of which cashable" in label for label in labels)
+    only = page(commissioner.get(f"/appraisals/cases/{case.pk}/compare/?a=1&b=2&only=changed"))
+    assert len(only.select("table")[1].select("tbody tr")) == 1
     data = commissioner.get(f"/appraisals/cases/{case.pk}/compare/?a=1&b=2&format=json").json()
     assert any(
         r["path"] == "intervention.outcome[2].cashable" and r["changed"] for r in data["rows"]
@@ -343,3 +345,10 @@ def test_in_the_web_process_an_appraisal_runs_in_a_thread_and_the_page_follows_i
     assert run.status == "done", run.message
     assert runs.folder_for(run).joinpath("report.html").is_file()
     assert "The answer" in page(commissioner.get(f"/appraisals/runs/{run.pk}/")).text
+
+
+def test_the_progress_when_the_report_starts_follows_the_draws() -> None:
+    # Measured: 5,000 draws appraise in 0.06 s and the report takes 0.6 s, so writing starts
+    # early; at a million draws the Monte Carlo is most of the run.
+    shares = [runs.writing_starts_at(d) for d in (1, 5_000, 100_000, 1_000_000)]
+    assert shares == sorted(shares) and shares[1] < 20 and shares[-1] >= 90

@@ -110,9 +110,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping) and set(value) <= RANGE_KEYS:
-        parts = [builder.shown(value.get(k)) for k in ("low", "central", "high")]
-        spread = f"{parts[1]} (from {parts[0]} to {parts[2]}"
-        return spread + (f", {value['distribution']})" if "distribution" in value else ")")
+        low, central, high = (builder.shown(value.get(k)) for k in ("low", "central", "high"))
+        spread = (
+            f"{low} to {high}" if "central" not in value else f"{central} (from {low} to {high})"
+        )
+        return spread + (f", {value['distribution']}" if "distribution" in value else "")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return builder.shown(value)
     return toml_value(value)

@@ -37,13 +37,24 @@ from upstream.errors import InputError
 log = logging.getLogger("upstream.appraisals")
 ONE_AT_A_TIME = threading.BoundedSemaphore(1)
 
-# What the page says at each stage, and how far along that is. The Monte Carlo is the long
-# part of an appraisal; writing the report (charts drawn by matplotlib) the next longest.
-READING = ("Reading the case file", 5)
-WAITING = ("Waiting for another appraisal to finish", 2)
-APPRAISING = ("Working out the central case, scenarios and Monte Carlo", 15)
-WRITING = ("Writing the report, tables and charts", 80)
+# What the page says at each stage, and how far along that is. Measured on 2 shared cores with
+# the parenting example (5,000 draws), imports warm: reading 0.01 s, appraising 0.06 s (the
+# Monte Carlo is vectorised; about 10 s at a million draws), writing the report 0.6 s (charts
+# drawn by matplotlib). So the share of the time left when the report starts to be written
+# depends on the draws: `writing_starts_at`.
+WAITING = ("Waiting for another appraisal to finish", 0)
+READING = ("Reading the case file", 2)
+APPRAISING = ("Working out the central case, scenarios and Monte Carlo", 5)
+WRITING = "Writing the report, tables and charts"
 FINISHED = ("Finished", 100)
+SECONDS_PER_DRAW = 0.06 / 5000
+SECONDS_TO_WRITE = 0.6
+
+
+def writing_starts_at(draws: int) -> int:
+    """Per cent done when the report starts to be written, from the measured times above."""
+    appraising = draws * SECONDS_PER_DRAW
+    return int(APPRAISING[1] + (95 - APPRAISING[1]) * appraising / (appraising + SECONDS_TO_WRITE))
 
 
 def runs_root() -> Path:
@@ -112,10 +123,13 @@ def _appraise(run: AppraisalRun) -> None:
     assert checked.case is not None
     kind = checked.case.settings.kind
     draws = checked.case.settings.draws
-    stage = APPRAISING[0] if kind != "portfolio" else "Choosing the portfolio over its scenarios"
-    _move(run, f"{stage} ({draws:,} draws)" if kind != "portfolio" else stage, APPRAISING[1])
+    if kind == "portfolio":
+        stage = "Choosing the portfolio over its scenarios"
+    else:
+        stage = f"{APPRAISING[0]} ({draws:,} draws)"
+    _move(run, stage, APPRAISING[1])
     appraisal = appraise(checked.case)
-    _move(run, *WRITING)
+    _move(run, WRITING, writing_starts_at(draws))
     folder = folder_for(run)
     shutil.rmtree(folder, ignore_errors=True)
     write_all(appraisal, folder)

@@ -250,6 +250,8 @@ def compare(request: HttpRequest, case_id: int) -> HttpResponse:
     differences = (
         inputs.compare(casefiles.loads(va.toml), casefiles.loads(vb.toml)) if va and vb else []
     )
+    only_changed = request.GET.get("only") == "changed"
+    shown = [d for d in differences if d.changed] if only_changed else differences
     figures = _figures(va, vb) if va and vb else []
     rows = [
         {
@@ -276,6 +278,7 @@ def compare(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": case, "numbers": numbers, "a": va, "b": vb, "differences": differences,
         "figures": figures, "errors": errors, "changed": sum(d.changed for d in differences),
+        "shown": shown, "only_changed": only_changed,
         "runs": {"a": va.finished_run() if va else None, "b": vb.finished_run() if vb else None},
     }  # fmt: skip
     table = Table(f"{case.slug}-compare", rows, ("section", "input", "path", "a", "b", "changed"))
