@@ -352,3 +352,19 @@ def test_the_progress_when_the_report_starts_follows_the_draws() -> None:
     # early; at a million draws the Monte Carlo is most of the run.
     shares = [runs.writing_starts_at(d) for d in (1, 5_000, 100_000, 1_000_000)]
     assert shares == sorted(shares) and shares[1] < 20 and shares[-1] >= 90
+
+
+def test_a_save_that_cannot_be_audited_does_not_happen(commissioner: Client) -> None:
+    from tests.governance.test_audit_integrity import tamper
+
+    upload(commissioner, PARENTING.read_text(encoding="utf-8"))
+    tamper("DELETE FROM governance_auditchainhead")  # the audit log refuses every entry now
+    case = BusinessCase.objects.get()
+    response = commissioner.post(
+        f"/appraisals/cases/{case.pk}/upload/",
+        {"case_file": SimpleUploadedFile("p.toml", quick(case.latest().toml).encode())},
+    )
+    assert response.status_code == 503
+    assert case.versions.count() == 1
+    refused = commissioner.post(f"/appraisals/cases/{case.pk}/versions/1/appraise/")
+    assert refused.status_code == 503 and not AppraisalRun.objects.exists()
