@@ -22,7 +22,7 @@ from upstream.economics.montecarlo import DISTRIBUTIONS
 EXTRA_ROWS = 3  # empty age-group rows offered below the ones given
 
 
-def _anchors(f: Field, values: Mapping[str, str]) -> list[str]:
+def _anchors(f: Field) -> list[str]:
     if f.widget == "range":
         return [f"{f.id}-{k}" for k in ("central", "low", "high", "distribution")]
     if f.widget == "groups":
@@ -62,7 +62,7 @@ def bind(
 def _field(
     f: Field, values: Mapping[str, str], errors: Mapping[str, str], unreadable: Mapping[str, str]
 ) -> dict[str, Any]:
-    anchors = _anchors(f, values)
+    anchors = _anchors(f)
     error = next((errors[a] for a in anchors if a in errors), "")
     bound: dict[str, Any] = {"f": f, "id": f.id, "value": values.get(f.id, ""), "error": error}
     if f.key in unreadable:
@@ -117,7 +117,7 @@ def summary(step: Step, errors: Mapping[str, str]) -> dict[str, str]:
     """anchor -> message, in the order the page asks (the GOV.UK error summary's order)."""
     order: list[str] = []
     for f in step.fields():
-        order += _anchors(f, {})
+        order += _anchors(f)
     ranked = sorted(errors, key=lambda a: order.index(a) if a in order else len(order))
     return {a: errors[a] for a in ranked}
 
@@ -162,7 +162,7 @@ def _answered_fields(step: Step, table: Mapping[str, Any]) -> list[Field]:
 
 
 def _first_anchor(f: Field) -> str:
-    return _anchors(f, {})[0]
+    return _anchors(f)[0]
 
 
 def answer_text(f: Field, value: Any) -> str:

@@ -49,15 +49,15 @@ def save_version(
     file_name: str = "",
 ) -> CaseVersion:
     """A checked case file saved as the next version of `case` (a new case when None). A new
-    case's file name is the uploaded file's (so a portfolio's options, which name files, find
-    the cases uploaded from them), else made from its title."""
+    case's file name is the uploaded file's (`file_name`, without .toml), so a portfolio's
+    options, which name files, find the cases uploaded from them; else made from its title."""
     assert checked.case is not None, "only a checked case file is saved"
     settings = checked.case.settings
     with transaction.atomic():
         if case is None:
             case = BusinessCase.objects.create(
                 name=settings.title[:300],
-                slug=_slug_for(file_name.removesuffix(".toml") or settings.title),
+                slug=_slug_for(file_name or settings.title),
                 created_by=_user(request),
             )
         else:  # one saver at a time per case, so two saves never take the same number

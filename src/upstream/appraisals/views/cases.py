@@ -162,24 +162,27 @@ def start(request: HttpRequest) -> HttpResponse:
     return respond(request, "appraisals/start.html", {})
 
 
-def _upload_problem(request: HttpRequest) -> tuple[str, str, casefiles.Problem | None]:
-    """The uploaded file's name and text, or why it cannot be read."""
+def _uploaded(
+    request: HttpRequest, case: BusinessCase | None
+) -> tuple[str, str, casefiles.Checked]:
+    """The uploaded file's name and text, checked as `upstream appraise` checks a file (or why
+    it cannot be read: none chosen, too big, not UTF-8)."""
     upload = request.FILES.get(UPLOAD_FIELD)
     if upload is None or not upload.name:
-        return "", "", casefiles.Problem("", "Choose a case file (.toml) to upload", "")
+        return "", "", _refused("", "Choose a case file (.toml) to upload")
     name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:100] or "case.toml"
     if (upload.size or 0) > casefiles.MAX_BYTES:
-        return (
-            name,
-            "",
-            casefiles.Problem(
-                name,
-                f"is {upload.size:,} bytes; a case file is at most {casefiles.MAX_BYTES:,}",
-                name,
-            ),
-        )
+        size = f"is {upload.size:,} bytes; a case file is at most {casefiles.MAX_BYTES:,}"
+        return name, "", _refused(name, size)
     text, problem = casefiles.read_upload(upload.read(), name)
-    return name, text, problem
+    if problem is not None:
+        return name, "", casefiles.Checked(None, problem)
+    saved = runs.saved_cases(excluding=case.pk if case else None)
+    return name, text, casefiles.check(text, name, saved)
+
+
+def _refused(name: str, message: str) -> casefiles.Checked:
+    return casefiles.Checked(None, casefiles.Problem(name, message, name))
 
 
 @login_required
@@ -190,15 +193,13 @@ def upload(request: HttpRequest, case_id: int | None = None) -> HttpResponse:
     if request.method != "POST":
         return respond(request, "appraisals/upload.html", context)
     note = request.POST.get("note", "").strip()[:500]
-    name, text, problem = _upload_problem(request)
-    if problem is None:
-        checked = casefiles.check(text, name, runs.saved_cases(excluding=case.pk if case else None))
-        problem = checked.problem
-    if problem is not None:
-        context |= {"errors": {"case-file": problem.line}, "note": note, "problem": problem}
+    name, text, checked = _uploaded(request, case)
+    if checked.problem is not None:
+        context |= {"errors": {"case-file": checked.problem.line}, "note": note}
         return respond(request, "appraisals/upload.html", context, errors=context["errors"])
+    stem = name[:-5] if name.lower().endswith(".toml") else name
     version = services.save_version(
-        request, case, text, checked, source="upload", note=note, file_name=name
+        request, case, text, checked, source="upload", note=note, file_name=stem
     )
     messages.success(
         request, f"Uploaded {name} as version {version.number} of {version.case.name}."
