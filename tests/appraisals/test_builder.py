@@ -104,6 +104,25 @@ def test_an_unknown_unit_cost_code_is_named_on_the_outcome_page(commissioner: Cl
     assert page(response).select_one(".govuk-error-summary__list a")["href"] == "#unit-cost-code"
 
 
+def test_a_page_is_checked_before_any_outcome_is_given(commissioner: Client) -> None:
+    # The case needs an outcome; until there is one, a stand-in lets the parser reach the
+    # adjustments, which it reads after the outcomes.
+    first = start(commissioner)
+    for step, answers in PAGES[:4]:
+        commissioner.post(draft_url(first, step), answers)
+    response = commissioner.post(draft_url(first, "adjustments"), {"deadweight-central": "lots"})
+    assert response.status_code == 400
+    [shown] = error_summary(response)
+    assert shown.startswith("Deadweight must be a share or one of")
+
+
+def test_the_settings_say_what_an_empty_answer_means(commissioner: Client) -> None:
+    first = start(commissioner)
+    hints = page(commissioner.get(draft_url(first, "settings"))).select(".govuk-hint")
+    text = " ".join(h.text for h in hints)
+    assert "Left empty: 15." in text and "If you choose none: Social" in text
+
+
 def test_an_age_group_with_a_count_but_no_name_is_refused(commissioner: Client) -> None:
     first = start(commissioner)
     response = commissioner.post(draft_url(first, "cohort"), {"cohort-count-0": "40"})

@@ -15,15 +15,16 @@ count but no name, or the same name twice.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from upstream.appraisals import libraries
+from upstream.appraisals import casefiles, libraries
 from upstream.appraisals.casefiles import Problem, split_path, toml_value, within
-from upstream.economics import packs
+from upstream.economics import casefile, packs
 from upstream.economics.business_case import EVIDENCE_BASES
 from upstream.economics.casefile import DRAWS, SEEDS
 from upstream.economics.cba import PERIODS, PERSPECTIVES, ROUNDING_CONVENTIONS
@@ -379,6 +380,23 @@ def uncertainty_step() -> Step:
             Field("payback_within_years", "Payback target", widget="number", hint="The report gives the chance of paying back within this many years.", width="govuk-input--width-3", suffix="years"),
         ),
     )  # fmt: skip
+
+
+# The case-wide settings a page may leave empty, by their keys in the file and in the parser's
+# Settings (the values come from the parser itself: `setting_defaults`).
+SETTING_KEYS = {
+    "price_year": "price_year", "year_zero": "year_zero", "horizon_years": "horizon",
+    "discount": "discount", "perspective": "perspective", "rounding": "rounding",
+    "draws": "draws", "seed": "seed", "payback_within_years": "payback_within",
+}  # fmt: skip
+
+
+@functools.cache
+def setting_defaults() -> dict[str, str]:
+    """What each case-wide setting is when a case leaves it out, as the parser reads it."""
+    smallest = completed({"case": {"kind": "intervention"}})
+    settings = casefile.parse_case(casefiles.dumps(smallest)).settings
+    return {f"case.{key}": shown(getattr(settings, attr)) for key, attr in SETTING_KEYS.items()}
 
 
 FIRST_STEPS = ("about", "settings", "intervention", "cohort", "adjustments")
@@ -789,4 +807,15 @@ def completed(data: Mapping[str, Any]) -> dict[str, Any]:
         intervention["name"] = "Untitled"
     intervention.setdefault("cohort", {"all": 1})
     intervention.setdefault("attrition", 0.0)
+    if not intervention.get("outcome"):
+        intervention["outcome"] = [STAND_IN_OUTCOME]
     return out
+
+
+# An outcome that checks whatever the cohort, until the person gives their own (a case needs one).
+STAND_IN_OUTCOME = {
+    "name": "stand_in",
+    "unit_cost": 1.0,
+    "unit_cost_source": "stand-in",
+    "success": 0.0,
+}

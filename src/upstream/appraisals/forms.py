@@ -8,11 +8,14 @@ from typing import Any
 
 from upstream.appraisals import libraries
 from upstream.appraisals.builder import (
+    REMOVE,
     Field,
     Mode,
     Step,
     fits,
     message,
+    number,
+    setting_defaults,
     shown,
     table_at,
 )
@@ -36,6 +39,12 @@ def bind(
     step: Step, values: Mapping[str, str], errors: Mapping[str, str], unreadable: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """The page's items ready to show: fields, and modes with their options' fields."""
+    usual = setting_defaults()
+    defaults = {
+        f.key: answer_text(f, number_or_text(usual[f"{step.path}.{f.key}"]))
+        for f in step.fields()
+        if f"{step.path}.{f.key}" in usual
+    }
     out = []
     for item in step.items:
         if isinstance(item, Mode):
@@ -55,16 +64,21 @@ def bind(
                 }
             )
         else:
-            out.append(_field(item, values, errors, unreadable))
+            out.append(_field(item, values, errors, unreadable, defaults))
     return out
 
 
 def _field(
-    f: Field, values: Mapping[str, str], errors: Mapping[str, str], unreadable: Mapping[str, str]
+    f: Field,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    unreadable: Mapping[str, str],
+    defaults: Mapping[str, str] = {},
 ) -> dict[str, Any]:
     anchors = _anchors(f)
     error = next((errors[a] for a in anchors if a in errors), "")
     bound: dict[str, Any] = {"f": f, "id": f.id, "value": values.get(f.id, ""), "error": error}
+    bound["default"] = defaults.get(f.key, "")
     if f.key in unreadable:
         bound["unreadable"] = unreadable[f.key]
         return bound
@@ -132,10 +146,11 @@ def answers(
         rows = []
         for f in _answered_fields(step, table):
             value = table.get(f.key)
+            default = setting_defaults().get(f"{step.path}.{f.key}")
             rows.append(
                 {
                     "label": f.label,
-                    "value": answer_text(f, value),
+                    "value": answer_text(f, value, default),
                     "url": url(step.slug) + f"?then=check#{_first_anchor(f)}",
                     "id": f.id,
                 }
@@ -165,8 +180,10 @@ def _first_anchor(f: Field) -> str:
     return _anchors(f)[0]
 
 
-def answer_text(f: Field, value: Any) -> str:
+def answer_text(f: Field, value: Any, default: str | None = None) -> str:
     """An answer as people read it: a choice by its words, £ as money, a range in full."""
+    if value is None and default is not None:
+        return f"Not given: {answer_text(f, number_or_text(default))} (the usual)"
     if value is None:
         return "Not given"
     if not fits(f, value):
@@ -184,6 +201,11 @@ def answer_text(f: Field, value: Any) -> str:
             for k, v in value.items()
         )
     return _money_or_shown(f, value)
+
+
+def number_or_text(text: str) -> Any:
+    value = number(text)
+    return text if value is REMOVE else value
 
 
 def _money_or_shown(f: Field, value: Any) -> str:
