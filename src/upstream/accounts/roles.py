@@ -18,6 +18,9 @@ class Role(StrEnum):
     COMMISSIONER = "commissioner"
     DATA_PROTECTION_OFFICER = "data_protection_officer"
     ADMINISTRATOR = "administrator"
+    # Partner organisations (issue 12): tied to their organisation in the directory.
+    PARTNER_PROFESSIONAL = "partner_professional"
+    SERVICE_PROVIDER = "service_provider"
 
     @property
     def label(self) -> str:
@@ -37,6 +40,8 @@ ROLE_LABELS: dict[Role, str] = {
     Role.COMMISSIONER: "Commissioner",
     Role.DATA_PROTECTION_OFFICER: "Data protection officer",
     Role.ADMINISTRATOR: "Administrator",
+    Role.PARTNER_PROFESSIONAL: "Partner professional",
+    Role.SERVICE_PROVIDER: "Service provider",
 }
 
 # What each role needs from Upstream, in the words of the domain brief §1.
@@ -49,6 +54,8 @@ ROLE_PURPOSES: dict[Role, str] = {
     Role.COMMISSIONER: "See what works, what it costs, who pays and who benefits, and build the business case.",
     Role.DATA_PROTECTION_OFFICER: "Check the lawful basis for every dataset and see who looked at whose record and why.",
     Role.ADMINISTRATOR: "Manage accounts, roles and settings.",
+    Role.PARTNER_PROFESSIONAL: "Refer the people you work with for help, and follow your referrals.",
+    Role.SERVICE_PROVIDER: "Answer the connections people are sent to your service with.",
 }
 
 

@@ -196,6 +196,9 @@ class Allocation(models.Model):
         CASELOAD = "caseload", "Already on the team's caseload"
         REASON = "reason", "Reason recorded by the team manager"
         DEMO = "demo", "Demo caseload"
+        # The front door works with the person while it takes and triages their request for
+        # help (upstream.frontdoor): ended when the request leaves the front door.
+        REQUEST = "request", "Request for help being taken"
 
     # Why the team may work with this person: an allocation opens the record to the whole
     # team, so it rests on something the data protection officer can review.

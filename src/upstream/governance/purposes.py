@@ -43,6 +43,8 @@ ROLE_PURPOSES: dict[Role, tuple[Purpose, ...]] = {
     Role.CITIZEN: (),
     Role.COMMISSIONER: (),
     Role.ADMINISTRATOR: (),
+    Role.PARTNER_PROFESSIONAL: (),
+    Role.SERVICE_PROVIDER: (),
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "upstream.people",
     "upstream.governance",
     "upstream.casework",
+    "upstream.frontdoor",
     "upstream.oversight",
     "upstream.flags",
     "upstream.appraisals",
