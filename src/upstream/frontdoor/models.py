@@ -326,7 +326,6 @@ class ConnectionStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     COMPLETED = "completed", "Completed"
-    BLOCKED = "blocked", "Not shared: no consent"
 
 
 class DeclineReason(models.TextChoices):

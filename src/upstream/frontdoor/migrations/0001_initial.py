@@ -141,7 +141,6 @@ class Migration(migrations.Migration):
                             ("accepted", "Accepted"),
                             ("declined", "Declined"),
                             ("completed", "Completed"),
-                            ("blocked", "Not shared: no consent"),
                         ],
                         db_index=True,
                         default="sent",
