@@ -1,8 +1,10 @@
 """The source catalogue: each agency source named once.
 
-A source is one agency's extract (housing, police, the Jobcentre...). The catalogue
-(`data/sources.toml`) gives each its code, the label people read, its entry in the dataset
-register, its extract contract and the event types it records with their plain-English names.
+A source is one agency's extract (housing, police, the Jobcentre...), or the council front
+door's extract of people it does not know yet (provisional: identities only, no events). The
+catalogue (`data/sources.toml`) gives each its code, the label people read, its entry in the
+dataset register, its extract contract and the event types it records with their plain-English
+names.
 Rules, flag cards, ingest, the register and the synthetic city all read it here, so a new
 source is added in one place. The shipped dataset register (`data/datasets.toml`) sits beside
 it, read here too. Pure Python, on the ground floor: it imports nothing of ours
@@ -26,7 +28,7 @@ CATALOGUE_FILE = "data/sources.toml"
 # uses. Governance loads it into the operational database (checking purposes and roles); it sits
 # here, beside the catalogue, so the core can cite a source's lawful basis without reaching up.
 REGISTER_FILE = "data/datasets.toml"
-FIELDS = ("code", "label", "dataset", "contract", "events")
+FIELDS = ("code", "label", "dataset", "contract")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class Source:
     dataset: str  # the dataset register's code for it
     contract: str  # the extract contract ingest validates against (insight/contracts/)
     events: Mapping[str, str]  # event type -> plain-English name, in catalogue order
+    # Identities as people gave them, not yet known to be anyone (the front door's provisional
+    # people): linkage joins them to the people other sources make, never makes one of them
+    # alone; no agency sends the extract, so the synthetic city makes none.
+    provisional: bool = False
 
     def event_label(self, event_type: str) -> str:
         """The event's plain-English name; its code when the catalogue does not know it."""
@@ -46,7 +52,14 @@ def _source(raw: dict[str, Any], where: str) -> Source:
     for key in FIELDS:
         if not raw.get(key):
             raise InputError(f"a source has no `{key}`", where=where)
-    events = raw["events"]
+    # An identity-only source records no events (the front door's provisional people); every
+    # agency source records some, so only a provisional source may leave them out.
+    provisional = raw.get("provisional", False)
+    if not isinstance(provisional, bool):
+        raise InputError(f"source {raw['code']}: `provisional` is true or false", where=where)
+    events = raw.get("events", {})
+    if not events and not provisional:
+        raise InputError(f"source {raw['code']}: an agency source has `events`", where=where)
     if not all(isinstance(v, str) and v for v in events.values()):
         raise InputError(f"source {raw['code']}: every event type needs a name", where=where)
     return Source(
@@ -55,6 +68,7 @@ def _source(raw: dict[str, Any], where: str) -> Source:
         dataset=str(raw["dataset"]),
         contract=str(raw["contract"]),
         events=MappingProxyType(dict(events)),
+        provisional=provisional,
     )
 
 
@@ -81,6 +95,16 @@ def catalogue() -> tuple[Source, ...]:
 
 def codes() -> tuple[str, ...]:
     return tuple(s.code for s in catalogue())
+
+
+def agency_codes() -> tuple[str, ...]:
+    """The sources agencies send extracts of (every source but the provisional ones)."""
+    return tuple(s.code for s in catalogue() if not s.provisional)
+
+
+def provisional_codes() -> tuple[str, ...]:
+    """The sources of identities not yet known to be anyone (see `Source.provisional`)."""
+    return tuple(s.code for s in catalogue() if s.provisional)
 
 
 def source(code: str) -> Source:

@@ -1,9 +1,10 @@
 """`upstream link`: one linkage run over the workspace's current extracts.
 
 Standardise → identities → rule and Splink edges → clusters → persistent person IDs →
-households → service-event timeline → cost ledger → person index. Each run has an id and a
-folder under `insight/runs/` holding the trained model (Splink's JSON) and the quality report.
-`service.run_link` runs it, the quality report and `record_run` in one DuckDB transaction: a run
+households → service-event timeline → cost ledger → person index. A provisional source's
+record (the front door's identity as given) belongs to a person only when it joined a person
+another source knows. Each run has an id and a folder under `insight/runs/` holding the
+trained model (Splink's JSON) and the quality report. `service.run_link` runs it, the quality report and `record_run` in one DuckDB transaction: a run
 that is interrupted changes no table, and a folder it leaves under `runs/` is never recorded in
 `link_runs`, so nothing reads it.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from upstream import sources as catalogue
 from upstream.insight.contract import Contract
 from upstream.insight.costing import build_cost_ledger
 from upstream.insight.faults import fault_point
@@ -32,6 +34,7 @@ from upstream.insight.linkage.pipeline import (
     splink_edges,
 )
 from upstream.insight.standardise import build_person_records
+from upstream.insight.validation import quote
 from upstream.insight.workspace import Workspace
 
 
@@ -115,12 +118,29 @@ def link(
     cluster_identities(con)
     run.counts.update(assign_person_ids(con, run.run_id))
     fault_point("link:person-ids-assigned")
-    con.execute(
-        "CREATE OR REPLACE TABLE record_person AS SELECT r.record_key, p.person_id FROM record_identity r JOIN identity_person p USING (identity_id)"
-    )
+    con.execute(record_person_sql([s for s in sources if s in catalogue.provisional_codes()]))
     _build_outputs(con, run, gazetteer)
     _timed(run, "clusters, households, costs", start)
     return run
+
+
+def record_person_sql(provisional: list[str]) -> str:
+    """`record_person`: each record's person. A provisional source's record (an identity the
+    front door was given) has a person only when it joined someone another source knows;
+    alone it is nobody yet, so it stays out of the people, households and everything published,
+    and the next run tries again (the request keeps its provisional person until then)."""
+    every = (
+        "SELECT r.record_key, p.person_id FROM record_identity r "
+        "JOIN identity_person p USING (identity_id)"
+    )
+    if not provisional:
+        return f"CREATE OR REPLACE TABLE record_person AS {every}"
+    names = ", ".join(quote(code) for code in provisional)
+    known = (
+        "SELECT DISTINCT p.person_id FROM identity_person p JOIN identities i USING (identity_id) "
+        f"WHERE i.source NOT IN ({names})"
+    )
+    return f"CREATE OR REPLACE TABLE record_person AS {every} WHERE p.person_id IN ({known})"
 
 
 def _build_outputs(con: duckdb.DuckDBPyConnection, run: LinkRun, gazetteer: str | None) -> None:

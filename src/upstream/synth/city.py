@@ -26,8 +26,9 @@ from upstream.synth.residence import Residence, household_spells, memberships, r
 from upstream.synth.timeline import household_moves, initial_allocation, life_events, vacancy_chain
 
 Progress = Callable[[str], None]
-# One extract per source in the catalogue, in its order.
-STAGES = ("people", "needs", "places", "moves", "events", "truth", *sources.codes(), "manifest")
+# One extract per agency source in the catalogue, in its order (no agency sends the front door's).
+EXTRACTS = sources.agency_codes()
+STAGES = ("people", "needs", "places", "moves", "events", "truth", *EXTRACTS, "manifest")
 
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
@@ -103,7 +104,7 @@ def generate_city(
         postcode=pa.array(places.postcode), streams=streams, nickname=names.nickname, send=needs["send"],
     )  # fmt: skip
     record_truth = []
-    for source in sources.codes():
+    for source in EXTRACTS:
         entry, table = _write_source(out, source, seed, events, names, pop.dob, residence, view)
         files.append(entry)
         record_truth.append(table)
