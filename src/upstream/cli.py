@@ -91,13 +91,25 @@ def _register_commands() -> None:
         demo,
         directory,
         economics,
+        frontdoor,
         identify,
         insight,
         synth,
         web,
     )
 
-    for module in (synth, economics, insight, web, directory, casework, audit, identify, demo):
+    for module in (
+        synth,
+        economics,
+        insight,
+        web,
+        directory,
+        casework,
+        frontdoor,
+        audit,
+        identify,
+        demo,
+    ):
         module.register(app)
 
 
