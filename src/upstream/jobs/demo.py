@@ -16,7 +16,7 @@ import typer
 
 from upstream.economics.examples import appraise_examples
 from upstream.errors import InputError
-from upstream.jobs import casework, directory, identify, insight
+from upstream.jobs import casework, directory, frontdoor, identify, insight
 from upstream.jobs.database import operational_database
 from upstream.jobs.output import console
 
@@ -32,6 +32,11 @@ class Step:
 PIPELINE: tuple[Step, ...] = (
     Step("ingest", "validate and import the agency extracts", insight.ingest_step),
     Step(
+        "frontdoor export",
+        "the front door's provisional people, for the link to match",
+        frontdoor.export_step,
+    ),
+    Step(
         "link",
         "link people and households, cost the need, write the quality report",
         insight.link_step,
@@ -40,6 +45,11 @@ PIPELINE: tuple[Step, ...] = (
         "publish",
         "publish people, households, timeline and costs to the operational database",
         insight.publish_step,
+    ),
+    Step(
+        "frontdoor match",
+        "provisional people the link joined to a person: their requests follow them",
+        frontdoor.match_step,
     ),
     Step(
         "directory",
