@@ -95,6 +95,7 @@ def _register_commands() -> None:
         identify,
         insight,
         synth,
+        triage,
         web,
     )
 
@@ -108,6 +109,7 @@ def _register_commands() -> None:
         frontdoor,
         audit,
         identify,
+        triage,
         demo,
     ):
         module.register(app)
