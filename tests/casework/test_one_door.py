@@ -26,8 +26,14 @@ SUBJECT = re.compile(r"<(?:\w+:)?(person_id|household_id|person|household)>")
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 # Routes that take a person but show nothing of their record: the form on which a caseworker
-# records why they need to see it (it names only the ID they typed), and its API twin.
-SHOWS_NO_RECORD = {"people/<str:person_id>/reason/", "api/people/<person_id>/reasons"}
+# records why they need to see it (it names only the ID they typed), its API twin, and the
+# front door's "take a request" button, which starts the officer's working relationship with
+# the person found (audited, like a reason) and redirects to a page that decides.
+SHOWS_NO_RECORD = {
+    "people/<str:person_id>/reason/",
+    "api/people/<person_id>/reasons",
+    "front-door/new/<str:person_id>/start/",
+}
 
 
 # Routes that take the person in the form body rather than the address.

@@ -108,7 +108,27 @@ NAVIGATION: list[NavItem] = [
             }
         ),
     ),
+    # The front door (issue 12): the queue, taking requests, waiting lists and safeguarding.
+    NavItem(
+        "Front-door queue",
+        "frontdoor:queue",
+        frozenset({Role.FRONT_DOOR_OFFICER, Role.TEAM_MANAGER}),
+    ),
+    NavItem(
+        "Take a request",
+        "frontdoor:new",
+        frozenset({Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER}),
+    ),
+    NavItem(
+        "Waiting list", "frontdoor:waiting-list", frozenset({Role.TEAM_MANAGER, Role.PRACTITIONER})
+    ),
+    NavItem("Safeguarding", "frontdoor:safeguarding", frozenset({Role.TEAM_MANAGER})),
     NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    # Citizens and partner professionals at the front door (issue 12): ask, refer and follow.
+    NavItem("Ask for help", "frontdoor_public:ask", frozenset({Role.CITIZEN})),
+    NavItem("Your requests", "frontdoor_public:my-requests", frozenset({Role.CITIZEN})),
+    NavItem("Refer someone", "frontdoor_public:refer", frozenset({Role.PARTNER_PROFESSIONAL})),
+    NavItem("Referrals", "frontdoor_public:referrals", frozenset({Role.PARTNER_PROFESSIONAL})),
     NavItem("Audit log", "governance:audit", frozenset({Role.DATA_PROTECTION_OFFICER})),
     NavItem("Reasons to review", "governance:reasons", frozenset({Role.DATA_PROTECTION_OFFICER})),
     NavItem(

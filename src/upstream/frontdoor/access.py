@@ -18,6 +18,8 @@ access decision, `governance.access.decide`, like every other page that shows th
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q, QuerySet
 
 from upstream.accounts.models import User
@@ -38,10 +40,10 @@ CONNECTORS = frozenset({Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER, Role.TEAM_MA
 DECIDERS = frozenset({Role.TEAM_MANAGER})
 
 
-def organisation_id(user: User) -> str:
-    """The directory organisation a partner's account belongs to ('' if none)."""
+def organisation_id(user: User) -> uuid.UUID | None:
+    """The directory organisation a partner's account belongs to, if any."""
     partner = getattr(user, "partner", None)
-    return str(partner.organisation_id) if partner is not None else ""
+    return partner.organisation_id if partner is not None else None
 
 
 def visible_requests(user: User) -> QuerySet[Request]:
@@ -56,8 +58,9 @@ def visible_requests(user: User) -> QuerySet[Request]:
         if user.team:
             mine |= Q(team=user.team)
         return everything.filter(mine)
-    if role == Role.PARTNER_PROFESSIONAL and organisation_id(user):
-        return everything.filter(referring_organisation_id=organisation_id(user))
+    org = organisation_id(user)
+    if role == Role.PARTNER_PROFESSIONAL and org is not None:
+        return everything.filter(referring_organisation_id=org)
     if role == Role.CITIZEN:
         return everything.filter(citizen=user)
     return everything.none()
@@ -93,7 +96,9 @@ def visible_connections(user: User) -> QuerySet[Connection]:
     may see."""
     if user.role_enum == Role.SERVICE_PROVIDER:
         org = organisation_id(user)
-        return Connection.objects.filter(organisation_id=org) if org else Connection.objects.none()
+        if org is None:
+            return Connection.objects.none()
+        return Connection.objects.filter(organisation_id=org)
     return Connection.objects.filter(request__in=visible_requests(user))
 
 

@@ -45,6 +45,8 @@ class NotSharedError(InputError):
 
 def cover(request: Request, service: Service) -> Cover:
     org = service.organization
+    if org is None:  # Open Referral UK allows a service without one; nobody can answer it
+        return Cover(None, (), "This service has no organisation to answer a connection.")
     return cover_for(request, str(org.id), organisation_kind(org.name), CONNECT_TO_HELP)
 
 
@@ -95,6 +97,8 @@ def connect(
         problems["service"] = f"{service.name} is {service.status}"
     if not request.is_open:
         problems["service"] = "This request is closed"
+    if service.organization is None:
+        problems["service"] = f"{service.name} has no organisation to answer a connection"
     if problems:
         raise InvalidFields(problems)
     covered = cover(request, service)
@@ -122,7 +126,7 @@ def _send(
         connection = Connection.objects.create(
             request=request,
             service=service,
-            organisation=service.organization,
+            organisation=service.organization,  # type: ignore[misc]  # checked in connect
             consent=covered.consent,
             message=message.strip(),
             shared=shared,

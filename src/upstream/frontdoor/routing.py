@@ -10,7 +10,7 @@ team's caseload, unallocated, until the team manager allocates a worker: the wai
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +39,16 @@ def facts_for(request: Request, *, flags: tuple[str, ...] = ()) -> Facts:
         flags=flags,
         repeat=request.repeat_of_id is not None,
         already_involved=_involved(request),
+        ward=_ward(request),
     )
+
+
+def _ward(request: Request) -> str:
+    """The ward of the person's latest address (a locality's team is chosen by ward)."""
+    if not request.person_id:
+        return ""
+    found = Person.objects.filter(person_id=request.person_id).values_list("ward", flat=True)
+    return found.first() or ""
 
 
 def _age(request: Request) -> int | None:
@@ -92,7 +101,7 @@ def suggestion_for(request: Request, *, flags: tuple[str, ...] = ()) -> Suggesti
 
 def teams() -> dict[str, str]:
     """Team name → route, from the rules (the teams triage can send to)."""
-    return {name: team["route"] for name, team in load_rules().teams.items()}
+    return {name: team.route for name, team in load_rules().teams.items()}
 
 
 def check_decision(request: Request, route: str, team: str, reason: str) -> dict[str, str]:
@@ -199,7 +208,7 @@ def start_contact(actor: Actor, officer: User, person_id: str) -> Allocation:
     return allocation
 
 
-def _leave_front_door(request: Request, now: object) -> None:
+def _leave_front_door(request: Request, now: datetime) -> None:
     if not request.person_id:
         return
     still_open = Request.objects.filter(
@@ -214,7 +223,7 @@ def _leave_front_door(request: Request, now: object) -> None:
         ).update(ended_at=now)
 
 
-def _onto_team_caseload(request: Request, user: User, now: object) -> None:
+def _onto_team_caseload(request: Request, user: User, now: datetime) -> None:
     on_list = Allocation.objects.filter(
         person_id=request.person_id, team=request.team, ended_at__isnull=True
     )

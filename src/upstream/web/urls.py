@@ -18,6 +18,8 @@ urlpatterns = [
     path("directory/api/", include("upstream.directory.api_urls")),
     path("directory/", include("upstream.directory.urls")),
     path("", include("upstream.casework.urls")),
+    path("", include("upstream.frontdoor.public_urls")),
+    path("", include("upstream.frontdoor.urls")),
     path("governance/", include("upstream.oversight.urls")),
     path("flags/", include("upstream.flags.urls")),
     path("api/", api_urls()),
