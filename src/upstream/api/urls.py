@@ -9,5 +9,8 @@ from typing import Any
 @lru_cache(maxsize=1)
 def api_urls() -> Any:
     from upstream.api.views import build_api
+    from upstream.frontdoor.api import mount
 
-    return build_api().urls
+    api = build_api()
+    mount(api)  # the partner API, /api/frontdoor/ (issue 12): same errors, own keys
+    return api.urls
