@@ -32,17 +32,32 @@ def ensure_demo_accounts(*, password: str = "", is_production: bool = False) -> 
         raise ConfigurationError("demo accounts are refused in production", where="UPSTREAM_ENV")
     password = password or secrets.token_urlsafe(12)
     logins = []
+    for role, user in ensure_demo_users().items():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        logins.append(DemoLogin(user.username, password, role))
+    return logins
+
+
+def ensure_demo_users() -> dict[Role, User]:
+    """One account per role with its name, role and team, leaving passwords alone: the demo's
+    synthetic activity records who did what before the logins are printed (a new account
+    cannot sign in until `ensure_demo_accounts` gives it a password). The partner professional
+    and the service provider are tied to their directory organisations by the front door's
+    demo step (`upstream.jobs.frontdoor_activity`), since accounts sit below the directory."""
+    users = {}
     for role in Role:
-        user, _ = User.objects.get_or_create(username=demo_username(role))
+        user, created = User.objects.get_or_create(username=demo_username(role))
+        if created:
+            user.set_unusable_password()
         user.role = role.value
         user.first_name = "Demo"
         user.last_name = role.label
         user.team = DEMO_TEAM if role in {Role.PRACTITIONER, Role.TEAM_MANAGER} else ""
         user.is_staff = role == Role.ADMINISTRATOR
-        user.set_password(password)
         user.save()
-        logins.append(DemoLogin(user.username, password, role))
-    return logins
+        users[role] = user
+    return users
 
 
 def demo_user(role: Role) -> User:

@@ -16,7 +16,7 @@ import typer
 
 from upstream.economics.examples import appraise_examples
 from upstream.errors import InputError
-from upstream.jobs import casework, directory, frontdoor, identify, insight
+from upstream.jobs import casework, directory, frontdoor, frontdoor_activity, identify, insight
 from upstream.jobs.database import operational_database
 from upstream.jobs.output import console
 
@@ -70,6 +70,11 @@ PIPELINE: tuple[Step, ...] = (
         "identify",
         "rules, cohorts and gated models over the linked city; publish flags",
         identify.identify_step,
+    ),
+    Step(
+        "frontdoor",
+        "a synthetic year of front-door requests, triage, consent, safeguarding and connections",
+        frontdoor_activity.activity_step,
     ),
 )
 
