@@ -92,6 +92,7 @@ def _register_commands() -> None:
         directory,
         economics,
         frontdoor,
+        frontdoor_api,
         identify,
         insight,
         synth,
@@ -107,6 +108,7 @@ def _register_commands() -> None:
         directory,
         casework,
         frontdoor,
+        frontdoor_api,  # adds `frontdoor api-key` to frontdoor's group
         audit,
         identify,
         triage,
