@@ -45,7 +45,7 @@ def test_the_catalogue_names_the_ten_agency_sources_each_with_a_label_people_rea
 
 
 def test_the_front_door_is_the_one_provisional_source_and_records_no_events() -> None:
-    assert CODES == (*AGENCIES, "front_door")
+    assert sources.codes() == (*AGENCIES, "front_door")
     assert sources.provisional_codes() == ("front_door",)
     front_door = sources.source("front_door")
     assert front_door.label == "Front door requests"

@@ -37,11 +37,15 @@ def system_actor(command: str) -> Actor:
     return Actor(username="system", resource=command)
 
 
+def provisional_people(n: int) -> str:
+    return f"{n:,} provisional {'person' if n == 1 else 'people'}"
+
+
 def export_line(export: Export) -> str:
     if export.status == "nothing to export":
         return "No provisional people: nothing to export."
     line = (
-        f"Exported {export.exported:,} provisional people ({export.already_matched:,} already "
+        f"Exported {provisional_people(export.exported)} ({export.already_matched:,} already "
         f"matched) as extract {export.extract_id}: {export.status}."
     )
     if export.rejected:
@@ -51,7 +55,7 @@ def export_line(export: Export) -> str:
 
 def match_line(matches: Matches) -> str:
     return (
-        f"Matched {matches.matched:,} provisional people in {matches.link_run}; "
+        f"Matched {provisional_people(matches.matched)} in {matches.link_run}; "
         f"{matches.requests_moved:,} requests moved to their person; "
         f"{matches.still_unmatched:,} still unmatched ({matches.already_matched:,} matched earlier)."
     )
