@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from django.db.models import QuerySet
 
 from upstream.frontdoor.intake import known_needs
 from upstream.frontdoor.models import (
@@ -181,49 +178,3 @@ def name_of(request: Request, people: dict[str, Person] | None = None) -> str:
 def need_names(request: Request) -> list[str]:
     names = known_needs()
     return [names.get(slug, slug) for slug in request.needs]
-
-
-# The referrals list: its columns as the downloads name them, and how it may be sorted.
-REFERRAL_COLUMNS = (
-    "reference",
-    "name",
-    "received_at",
-    "status",
-    "needs",
-    "connections",
-    "answers",
-)
-SORTS = {
-    "received": lambda row: row["received_at"],
-    "reference": lambda row: row["reference"],
-    "name": lambda row: row["name"].lower(),
-    "status": lambda row: row["status"],
-}
-
-
-def referral_rows(requests: QuerySet[Request]) -> list[dict[str, Any]]:
-    """One row per referral: who, when, where it is, and what the services answered."""
-    chosen = list(requests.select_related("provisional").prefetch_related("connections"))
-    people = Person.objects.in_bulk(
-        {r.person_id for r in chosen if r.person_id and r.provisional is None},
-        field_name="person_id",
-    )
-    return [_row(request, people) for request in chosen]
-
-
-def _row(request: Request, people: dict[str, Person]) -> dict[str, Any]:
-    connections = list(request.connections.all())
-    return {
-        "reference": request.reference,
-        "name": name_of(request, people),
-        "received_at": request.received_at,
-        "status": status_of(request, THEM).tag,
-        "needs": need_names(request),
-        "connections": len(connections),
-        "answers": [c.get_status_display() for c in connections],
-        "person_id": request.person_id,
-    }
-
-
-def sorted_rows(rows: list[dict[str, Any]], sort: str, descending: bool) -> list[dict[str, Any]]:
-    return sorted(rows, key=SORTS.get(sort, SORTS["received"]), reverse=descending)

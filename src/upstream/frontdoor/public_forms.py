@@ -43,6 +43,32 @@ CITIZEN_ASKERS = (AskedBy.PERSON, AskedBy.FAMILY_OR_FRIEND)
 CONSENT_ANSWERS = ("yes", "no")
 AGREEMENT_METHODS = (ConsentMethod.WRITTEN, ConsentMethod.VERBAL)
 DOB_PARTS = ("day", "month", "year")
+# The questions in the order the pages ask them: the error summary lists problems in this order
+# (GOV.UK error summary: "in the same order as they appear on the page").
+PAGE_ORDER = (
+    "asked_by",
+    "asker_name",
+    "asker_relationship",
+    "given_name",
+    "family_name",
+    "dob_day",
+    "dob_month",
+    "dob_year",
+    "address_line_1",
+    "address_line_2",
+    "address_town",
+    "postcode",
+    "what_matters",
+    "needs",
+    "urgency",
+    "preferred_contact",
+    "contact_detail",
+    "language",
+    "accessibility_needs",
+    "consent",
+    "agreed",
+    "consent_method",
+)
 # The domain's field names → the input the error summary links to.
 INPUT_FOR = {"date_of_birth": "dob_day", "address": "address_line_1", "person": "given_name"}
 
@@ -115,7 +141,12 @@ def _filled(
         errors.setdefault(INPUT_FOR.get(name, name), message)
     if "dob_day" in errors and not dob_wrong:
         dob_wrong = frozenset(DOB_PARTS)
-    return Filled(identity, ask, consent[0], consent[1], errors, dob_wrong)
+    return Filled(identity, ask, consent[0], consent[1], in_page_order(errors), dob_wrong)
+
+
+def in_page_order(errors: dict[str, str]) -> dict[str, str]:
+    place = {name: i for i, name in enumerate(PAGE_ORDER)}
+    return dict(sorted(errors.items(), key=lambda item: place.get(item[0], len(place))))
 
 
 def _ask(

@@ -15,6 +15,5 @@ urlpatterns = [
     path("my-requests/<str:reference>/", public_views.my_request, name="my-request"),
     path("refer/", public_views.refer, name="refer"),
     path("referrals/", public_views.referrals, name="referrals"),
-    path("referrals.<str:fmt>", public_views.referrals, name="referrals-table"),
     path("referrals/<str:reference>/", public_views.referral, name="referral"),
 ]

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.accounts.models import User
@@ -31,7 +32,7 @@ from upstream.directory.models import Organization
 from upstream.directory.terms import need_groups
 from upstream.edge.twins import FORMATS, Table, respond
 from upstream.errors import Denied, NotFound
-from upstream.frontdoor import claims, follow, public_forms
+from upstream.frontdoor import claims, follow, lists, public_forms
 from upstream.frontdoor.access import organisation_id, require_role, see_request, visible_requests
 from upstream.frontdoor.consent import CATEGORIES, CONNECT_TO_HELP, Asked, record_consent
 from upstream.frontdoor.intake import take_request
@@ -39,7 +40,6 @@ from upstream.frontdoor.models import ConsentState, ContactMethod, Request, Urge
 from upstream.governance.audit import Actor, Event, record
 
 SENT = "frontdoor_sent"  # the session key the confirmation page reads
-REFERRALS_PER_PAGE = 25
 NOT_FOUND = "There is no request with this reference that you can see."
 PARTNERS = frozenset({Role.PARTNER_PROFESSIONAL})
 # Everyone signed in with another role has their own way in (issue 12's channels).
@@ -314,115 +314,73 @@ def _refer_page(
     return render(request, "frontdoor/public/refer.html", context, status=status)
 
 
+# The referrals list: the MoJ case-list pattern the officer's queues use (`lists`).
+REFERRAL_COLUMNS = (
+    lists.Column("reference", "Reference", "reference"),
+    lists.Column("name", "Name", "provisional__family_name"),
+    lists.Column("received", "Referred", "received_at"),
+    lists.Column("status", "Where it is", "status"),
+    lists.Column("needs", "Help with"),
+    lists.Column("answers", "Services' answers"),
+)
+
+
 @login_required
-def referrals(request: HttpRequest, fmt: str = "") -> HttpResponse:
-    if fmt and fmt not in FORMATS:
-        raise NotFound("There is no download in this format")
+def referrals(request: HttpRequest) -> HttpResponse:
     actor, user, organisation = _partner(request, "frontdoor.referrals")
-    sort, descending = _sort(request.GET)
-    rows = follow.sorted_rows(
-        follow.referral_rows(visible_requests(user)), sort, descending=descending
+    theirs = visible_requests(user).select_related("provisional").prefetch_related("connections")
+    params = _newest_first(request.GET)
+    rows: list[dict[str, Any]] = []
+    listing: lists.ListPage | None = None
+    if request.GET.get("format", "") in FORMATS:  # a download holds every referral
+        rows = lists.all_rows(theirs, REFERRAL_COLUMNS, params, _referral_row, default="received")
+        shown = [r["reference"] for r in rows]
+    else:
+        listing = lists.list_page(
+            theirs, REFERRAL_COLUMNS, params, _referral_row, default="received"
+        )
+        shown = [r["cells"][0] for r in listing.rows]
+    _audit_shown(actor, theirs, shown, view=request.GET.get("format", "") or "page")
+    return respond(
+        request,
+        "frontdoor/public/referrals.html",
+        lambda: {"organisation": organisation, "listing": listing},
+        table=lambda: Table("referrals", rows, [c.key for c in REFERRAL_COLUMNS]),
     )
-    page = _page_of(rows, request.GET.get("page", ""))
-    shown = rows if fmt or request.GET.get("format") in FORMATS else page["rows"]
+
+
+def _newest_first(params: QueryDict) -> QueryDict:
+    """A referrer looks for what they sent last: newest first unless the address sorts."""
+    if params.get("sort"):
+        return params
+    newest = params.copy()
+    newest["sort"], newest["order"] = "received", "desc"
+    return newest
+
+
+def _referral_row(item: Request) -> dict[str, Any]:
+    answers = item.connections.all()  # prefetched
+    return {
+        "reference": item.reference,
+        "link": reverse("frontdoor_public:referral", args=[item.reference]),
+        "name": follow.name_of(item),
+        "received": timezone.localtime(item.received_at).strftime("%-d %b %Y"),
+        "status": follow.status_of(item, follow.THEM).tag,
+        "needs": ", ".join(follow.need_names(item)),
+        "answers": ", ".join(c.get_status_display() for c in answers) or "None yet",
+    }
+
+
+def _audit_shown(actor: Actor, theirs: Any, shown: list[str], *, view: str) -> None:
+    linked = theirs.filter(reference__in=shown).exclude(person_id="")
     record(
         actor,
         Event(
             action="frontdoor.referrals",
-            people_shown=tuple(r["person_id"] for r in shown if r["person_id"]),
-            detail={"format": fmt or request.GET.get("format", "page"), "requests": len(shown)},
+            people_shown=tuple(linked.values_list("person_id", flat=True)),
+            detail={"format": view, "requests": shown},
         ),
     )
-    columns = follow.REFERRAL_COLUMNS
-    return respond(
-        request,
-        "frontdoor/public/referrals.html",
-        lambda: {
-            "organisation": organisation,
-            "page": page,
-            "pages": _pages_links(request.GET, page),
-            "headers": _headers(request.GET, sort, descending),
-            "downloads": {f: _download_link(request.GET, f) for f in FORMATS},
-        },
-        # The downloads hold the columns shown, never the internal person ID.
-        table=lambda: Table("referrals", [{c: r[c] for c in columns} for r in rows], columns),
-        fmt=fmt,
-    )
-
-
-SORTABLE = (
-    ("reference", "Reference"),
-    ("name", "Name"),
-    ("received", "Received"),
-    ("status", "Status"),
-)
-
-
-def _sort(params: QueryDict) -> tuple[str, bool]:
-    sort = params.get("sort", "received")
-    sort = sort if sort in follow.SORTS else "received"
-    order = params.get("order", "")
-    return sort, (order != "ascending" if sort == "received" else order == "descending")
-
-
-def _headers(params: QueryDict, sort: str, descending: bool) -> list[dict[str, str]]:
-    """Each sortable column's header: its link (the other way round when it is the column
-    sorted by) and aria-sort, as the MoJ sortable table marks them, without JavaScript."""
-    headers = []
-    for key, label in SORTABLE:
-        current = key == sort
-        # The sorted column turns round; another starts the way people read it first:
-        # newest first for dates, A to Z for the rest.
-        ascending_next = descending if current else key != "received"
-        query = params.copy()
-        query.pop("page", None)
-        query["sort"], query["order"] = key, "ascending" if ascending_next else "descending"
-        headers.append(
-            {
-                "label": label,
-                "href": "?" + query.urlencode(),
-                "aria_sort": ("descending" if descending else "ascending") if current else "none",
-            }
-        )
-    return headers
-
-
-def _page_of(rows: list[dict[str, Any]], asked: str) -> dict[str, Any]:
-    total_pages = max(1, -(-len(rows) // REFERRALS_PER_PAGE))
-    number = min(max(int(asked) if asked.isdigit() and len(asked) < 7 else 1, 1), total_pages)
-    start = (number - 1) * REFERRALS_PER_PAGE
-    return {
-        "rows": rows[start : start + REFERRALS_PER_PAGE],
-        "number": number,
-        "total_pages": total_pages,
-        "total": len(rows),
-        "first": start + 1,
-        "last": start + len(rows[start : start + REFERRALS_PER_PAGE]),
-    }
-
-
-def _pages_links(params: QueryDict, page: dict[str, Any]) -> dict[str, Any]:
-    def link(number: int) -> str:
-        query = params.copy()
-        query["page"] = str(number)
-        return "?" + query.urlencode()
-
-    number, total = page["number"], page["total_pages"]
-    return {
-        "number": number,
-        "total": total,
-        "previous": link(number - 1) if number > 1 else "",
-        "next": link(number + 1) if number < total else "",
-    }
-
-
-def _download_link(params: QueryDict, fmt: str) -> str:
-    """The whole list in this format, sorted as shown (every page, not only this one)."""
-    query = params.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    address = reverse("frontdoor_public:referrals-table", args=[fmt])
-    return f"{address}?{query.urlencode()}" if query else address
 
 
 @login_required
