@@ -99,9 +99,9 @@ def _unknown_needs(ruleset: RuleSet, lines: Lines, known: set[str] | None) -> It
             yield Problem(
                 lines.table("areas"), f"[areas]: {slug!r} is not in the directory's taxonomy"
             )
-    for rule in ruleset.rules:
+    for rule in ruleset.rules:  # a slug not in [areas] at all is reported by the parser
         for slug in dict.fromkeys((*rule.when.needs_any, *rule.when.needs_all)):
-            if slug not in known:
+            if slug in ruleset.area_of and slug not in known:
                 yield Problem(
                     rule.line, f"rule {rule.id}: need {slug!r} is not in the directory's taxonomy"
                 )

@@ -122,11 +122,12 @@ def parse_rules(text: str, path: str) -> tuple[RuleSet | None, list[Problem]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return None, [Problem(0, f"not valid TOML: {error}")]
+        at_line = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        return None, [Problem(int(at_line.group(1)) if at_line else 0, f"not valid TOML: {error}")]
     reader = Reader(text)
     reader.known_keys(data, TOP_KEYS, 0, "")
     if data.get("schema") != SCHEMA:
-        reader.problem(0, f"`schema = {SCHEMA}` must be the first line (the format this reads)")
+        reader.problem(0, f"no `schema = {SCHEMA}` (the version of this format the file is in)")
     head = reader.table(data.get("rules", {}), reader.lines.table("rules"), "[rules]")
     areas = _areas(reader, data.get("areas", {}))
     teams = _teams(reader, data.get("teams", {}))
@@ -183,8 +184,10 @@ def _areas(reader: Reader, raw: object) -> dict[str, tuple[str, ...]]:
     for area in table:
         areas[area] = reader.texts(table, area, line, f"[areas]: {area}: ")
         for item in areas[area]:
-            if item in seen or item in table:
-                reader.problem(line, f"[areas]: {item!r} is listed twice ({seen.get(item, item)})")
+            if item in table:
+                reader.problem(line, f"[areas]: {item!r} is both an area and an item")
+            elif item in seen:
+                reader.problem(line, f"[areas]: {item!r} is under both {seen[item]} and {area}")
             seen[item] = area
     return areas
 
@@ -223,8 +226,10 @@ def _rules(
     rules = []
     for index, value in enumerate(raw):
         line = reader.lines.array_item("rule", index)
-        table = reader.table(value, line, f"rule #{index + 1}")
-        rule = _rule(reader, table, line, teams, area_of) if table else None
+        if not isinstance(value, dict):
+            reader.problem(line, f"rule #{index + 1} must be a table")
+            continue
+        rule = _rule(reader, value, line, teams, area_of, number=index + 1)
         if rule:
             rules.append(rule)
     return rules
@@ -236,8 +241,10 @@ def _rule(
     line: int,
     teams: dict[str, Team],
     area_of: dict[str, str],
+    *,
+    number: int,
 ) -> Rule | None:
-    rule_id = reader.text(table, "id", line, "a rule: ", required=True)
+    rule_id = reader.text(table, "id", line, f"rule #{number}: ", required=True)
     if not rule_id:
         return None
     at = f"rule {rule_id}: "
@@ -270,15 +277,15 @@ def _rule(
 
 
 def _rule_teams(reader: Reader, table: dict[str, Any], line: int, at: str) -> tuple[str, ...]:
+    """One team's name, or several: then the one covering the person's ward is chosen."""
     value = table.get("team")
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    names = reader.texts(table, "team", line, at)
-    if isinstance(value, list) and not value:
-        reader.problem(line, f"{at}`team` lists no team")
-    return names
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, list) and names and all(isinstance(n, str) and n for n in names):
+        return tuple(names)
+    reader.problem(line, f"{at}`team` must be a team's name in quotes, or a list of them")
+    return ()
 
 
 def _when(reader: Reader, raw: object, line: int, at: str, area_of: dict[str, str]) -> When:
@@ -335,19 +342,21 @@ def _check_rule(reader: Reader, rule: Rule, teams: dict[str, Team], at: str) -> 
 
 
 def _check_localities(reader: Reader, rule: Rule, teams: dict[str, Team], at: str) -> None:
-    """Several teams: the one whose wards hold the person's ward, so each after the first must
-    cover some ward, and no ward may be covered twice."""
+    """Several teams: the one whose wards hold the person's ward (else the first), so each
+    after the first must cover some ward, and no ward may be covered twice."""
+    if len(rule.teams) < 2:
+        return
     covered: dict[str, str] = {}
-    for name in rule.teams[1:] if len(rule.teams) > 1 else ():
-        if name in teams and not teams[name].wards:
+    for position, name in enumerate(rule.teams):
+        team = teams.get(name)
+        if team is None:
+            continue
+        if position and not team.wards:
             reader.problem(rule.line, f"{at}team {name!r} covers no wards, so it is never chosen")
-    for name in rule.teams if len(rule.teams) > 1 else ():
-        for ward in teams[name].wards if name in teams else ():
+        for ward in team.wards:
             if ward.casefold() in covered:
-                reader.problem(
-                    rule.line,
-                    f"{at}ward {ward!r} is covered by {covered[ward.casefold()]!r} and {name!r}",
-                )
+                other = covered[ward.casefold()]
+                reader.problem(rule.line, f"{at}ward {ward!r} is covered by {other!r} and {name!r}")
             covered[ward.casefold()] = name
 
 
