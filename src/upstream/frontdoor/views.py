@@ -515,7 +515,10 @@ def connect_page(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("frontdoor:request", reference=item.reference)
     query = _service_query(item, request.GET)
     found = search(query)
-    services = [found.services[h.service_id] for h in found.hits if h.service_id in found.services]
+    by_id = Service.objects.select_related("organization").in_bulk(
+        [h.service_id for h in found.hits]
+    )
+    services = [by_id[h.service_id] for h in found.hits if h.service_id in by_id]
     covers = {str(s.id): connecting.cover(item, s) for s in services}
     return render(
         request,
