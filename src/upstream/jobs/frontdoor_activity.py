@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from upstream.accounts.models import User
     from upstream.accounts.roles import Role
     from upstream.synth.activity import Activity, Focus, Routing
+    from upstream.triage import RuleSet
 
 # The synthetic directory's organisations (upstream.directory.synthetic: uuid5 of their keys)
 # the demo's partner professional and service provider work for: a community health trust's
@@ -216,11 +217,17 @@ def _tie_partner_accounts(users: dict[Role, User], focus: Focus) -> None:
 
 
 def _routing() -> Routing:
-    """The front door's own triage rules, as the officer's page asks them."""
-    from upstream.synth.activity import Routing
-    from upstream.triage import Facts, load_rules, suggest
+    from upstream.triage import load_rules
 
-    rules = load_rules()
+    return routing_for(load_rules())
+
+
+def routing_for(rules: RuleSet) -> Routing:
+    """Triage as the officer's page asks it: the rule set's suggestion from a request's facts
+    (only the fields `Facts` has), its teams by route and the early-help localities' wards."""
+    from upstream.synth.activity import Routing
+    from upstream.triage import Facts, suggest
+
     known = {f.name for f in fields(Facts)}
 
     def suggestion(**facts: Any) -> Any:

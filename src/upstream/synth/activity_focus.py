@@ -38,6 +38,7 @@ def give_each_role_open_work(asks: list[Ask], d: _Drawing) -> None:
     _citizen_requests(asks)
     _old_requests_awaiting_triage(asks, d)
     _team_waiting_list(asks, d)
+    _handover_still_held(asks, d)
     _open_concerns(asks, d)
     _overdue_connections(asks, d)
     _provider_connections(asks, d)
@@ -69,19 +70,18 @@ def _citizen_requests(asks: list[Ask]) -> None:
 
 
 def _old_requests_awaiting_triage(asks: list[Ask], d: _Drawing) -> None:
-    """Some requests nobody has triaged yet: a few new, a few old."""
-    old = max(mix.OLD_AWAITING_TRIAGE, round(len(asks) * 0.01))
-    for newest, oldest, count in (
-        (3 * DAY, 20 * DAY, old),
-        (timedelta(0), 2 * DAY, mix.NEW_AWAITING_TRIAGE),
-    ):
-        candidates = [
-            a
-            for a in _between(asks, d.now, newest, oldest)
-            if a.channel in {"phone", "web", "partner"} and not a.concern and not a.referrals
-        ]
-        for i in sorted(d.rng.permutation(len(candidates))[:count]):
-            _not_triaged_yet(candidates[int(i)])
+    """Some requests nobody has triaged yet: the newest, and a few 3 to 20 days old."""
+    candidates = [
+        a
+        for a in _between(asks, d.now, timedelta(0), 20 * DAY)
+        if a.channel in {"phone", "web", "partner"} and not a.concern and not a.referrals
+    ]
+    for ask in candidates[: mix.NEW_AWAITING_TRIAGE]:
+        _not_triaged_yet(ask)
+    old = [a for a in candidates[mix.NEW_AWAITING_TRIAGE :] if a.received_at <= d.now - 3 * DAY]
+    count = max(mix.OLD_AWAITING_TRIAGE, round(len(asks) * 0.01))
+    for i in sorted(d.rng.permutation(len(old))[:count]):
+        _not_triaged_yet(old[int(i)])
 
 
 def _not_triaged_yet(ask: Ask) -> None:
@@ -112,6 +112,16 @@ def _team_waiting_list(asks: list[Ask], d: _Drawing) -> None:
         ask.route, ask.team, ask.leaves_at = "targeted", team, None
         ask.override_reason = mix.OVERRIDES["universal"][1]
         ask.closes_with = mix.TARGETED_OUTCOMES[0]
+
+
+def _handover_still_held(asks: list[Ask], d: _Drawing) -> None:
+    """The latest handover still with its statutory team, if none is."""
+    handed = sorted(
+        (a for a in asks if a.route == "statutory" and _triaged(a, d.now)),
+        key=lambda a: a.received_at,
+    )
+    if handed and all(_left(a, d.now) for a in handed):
+        handed[-1].leaves_at = None
 
 
 def _triaged(ask: Ask, now: datetime) -> bool:

@@ -366,7 +366,7 @@ DECISION_MINUTES = (180.0, 0.8)
 
 # Open items each demo role finds (issue 12: "a few open items for each demo role").
 OLD_AWAITING_TRIAGE = 3  # at least; and 1% of requests, received 3 to 20 days ago
-NEW_AWAITING_TRIAGE = 2  # received in the last two days
+NEW_AWAITING_TRIAGE = 2  # the newest requests
 DEMO_WAITING_LIST = 4
 DEMO_OVERDUE_CONNECTIONS = 3
 DEMO_PROVIDER_WAITING = 3
