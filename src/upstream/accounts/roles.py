@@ -129,6 +129,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Your requests", "frontdoor_public:my-requests", frozenset({Role.CITIZEN})),
     NavItem("Refer someone", "frontdoor_public:refer", frozenset({Role.PARTNER_PROFESSIONAL})),
     NavItem("Referrals", "frontdoor_public:referrals", frozenset({Role.PARTNER_PROFESSIONAL})),
+    # Service providers (issue 12): the connections sent to their organisation.
+    NavItem("Incoming connections", "provider:incoming", frozenset({Role.SERVICE_PROVIDER})),
     NavItem("Audit log", "governance:audit", frozenset({Role.DATA_PROTECTION_OFFICER})),
     NavItem("Reasons to review", "governance:reasons", frozenset({Role.DATA_PROTECTION_OFFICER})),
     NavItem(
