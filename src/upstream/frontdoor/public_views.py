@@ -37,6 +37,7 @@ from upstream.frontdoor.access import organisation_id, require_role, see_request
 from upstream.frontdoor.consent import CATEGORIES, CONNECT_TO_HELP, Asked, record_consent
 from upstream.frontdoor.intake import take_request
 from upstream.frontdoor.models import ConsentState, ContactMethod, Request, Urgency
+from upstream.governance.access import refuse
 from upstream.governance.audit import Actor, Event, record
 
 SENT = "frontdoor_sent"  # the session key the confirmation page reads
@@ -280,7 +281,7 @@ def _partner(request: HttpRequest, action: str) -> tuple[Actor, User, Organizati
     require_role(actor, user, PARTNERS, action, "referring people for help")
     org = organisation_id(user)
     if not org:
-        raise Denied(UNLINKED, "")
+        raise refuse(actor, action, UNLINKED)
     return actor, user, Organization.objects.get(pk=org)
 
 
