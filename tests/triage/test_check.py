@@ -46,6 +46,8 @@ def test_the_small_file_has_no_problems_and_its_rule_lines_are_where_the_test_sa
         ('version = "0.1.0"\n', "", ":3: [rules]: no `version`"),
         ('title = "Small rules for tests"', "title = 3", ":3: [rules]: `title` must be words in quotes"),
         ('version = "0.1.0"', 'version = "0.1.0"\nauthor = "me"', ":3: [rules]: unknown key 'author'"),
+        ('version = "0.1.0"', f'version = "{"9" * 32}"', ":3: [rules]: `version` must be at most 31 characters"),
+        ('[teams."Children\'s front door"]', f'[teams."{"C" * 101}"]', f":8: team {'C' * 101}: a team's name must be at most 100 characters"),
         ('route = "statutory"\ndescription', 'route = "urgent"\ndescription', ":8: team Children's front door: route must be targeted or statutory"),
         ('route = "statutory"\ndescription', 'route = "universal"\ndescription', ":8: team Children's front door: route must be targeted or statutory (universal has no team)"),
         ('description = "Children\'s services."\n', "", ":8: team Children's front door: no `description`"),

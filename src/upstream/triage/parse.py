@@ -38,6 +38,10 @@ VOCABULARIES = {"urgency": URGENCIES, "asked_by": ASKED_BY, "channel": CHANNELS}
 # Ids are stored on every request a rule suggested for (80 characters at most there).
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_RULE_ID = 80
+# A request stores its team in 100 characters and the rules' version with its hash ("+" and
+# eight hex digits) in 40 (frontdoor.models.Request).
+MAX_TEAM_NAME = 100
+MAX_VERSION = 40 - 9
 DEFAULT_ROUTE_LABELS = {
     "universal": "Universal: information, self-help or a community service",
     "targeted": "Targeted: a key worker or team around the person or family",
@@ -152,8 +156,11 @@ def _head(reader: Reader, head: dict[str, Any]) -> dict[str, Any]:
         reader.problem(line, "no [rules] table (version, title, summary)")
         return {"version": "", "title": "", "summary": "", "owner": "", "references": ()}
     reader.known_keys(head, HEAD_KEYS, line, at)
+    version = reader.text(head, "version", line, at, required=True)
+    if len(version) > MAX_VERSION:
+        reader.problem(line, f"{at}`version` must be at most {MAX_VERSION} characters")
     return {
-        "version": reader.text(head, "version", line, at, required=True),
+        "version": version,
         "title": reader.text(head, "title", line, at, required=True),
         "summary": reader.text(head, "summary", line, at, required=True),
         "owner": reader.text(head, "owner", line, at, required=False),
@@ -208,6 +215,8 @@ def _teams(reader: Reader, raw: object) -> dict[str, Team]:
             f"team {name}: ",
         )
         team = reader.table(value, line, f"team {name}")
+        if len(name) > MAX_TEAM_NAME:
+            reader.problem(line, f"{at}a team's name must be at most {MAX_TEAM_NAME} characters")
         reader.known_keys(team, TEAM_KEYS, line, at)
         route = reader.text(team, "route", line, at, required=True)
         if route and route not in ROUTES[1:]:
