@@ -303,3 +303,34 @@ def test_someone_elses_request_is_refused_and_the_refusal_audited(
     _, practitioner = sign_in(Role.PRACTITIONER, team="Another team")
     assert practitioner.get(f"/front-door/requests/{ref}/").status_code == 403
     assert AuditEntry.objects.filter(action="frontdoor.request.view", outcome="denied").exists()
+
+
+def test_the_measures_count_channels_repeats_overrides_and_answers(
+    family: dict[str, Any], sign_in: Any, service: Any
+) -> None:
+    _, officer = sign_in(Role.FRONT_DOOR_OFFICER)
+    mother = family["mother"].person_id
+    _take(officer, mother)
+    first = Request.objects.get()
+    officer.get(f"/front-door/requests/{first.reference}/")
+    first.refresh_from_db()
+    other = "targeted" if first.suggested_route != "targeted" else "universal"
+    officer.post(
+        f"/front-door/requests/{first.reference}/triage/",
+        {"route": other, "team": TEAM if other == "targeted" else "", "override_reason": "x"},
+    )
+    first.refresh_from_db()
+    first.status = RequestStatus.CLOSED
+    first.save()
+    _take(officer, mother, channel="face_to_face", place="library")
+    _, manager = sign_in(Role.TEAM_MANAGER)
+    response = manager.get("/front-door/measures/?format=json")
+    rows = {(r["measure"], r["group"]): r for r in response.json()}
+    assert rows[("requests", "all")]["value"] == 2
+    assert rows[("repeat within 12 months", "")]["value"] == 1
+    assert rows[("triage overridden", "")]["percent"] == 100.0
+    assert rows[("channel", "Phone")]["value"] == 1
+    assert rows[("channel", "Face to face")]["value"] == 1
+    assert manager.get("/front-door/measures/").status_code == 200
+    _, citizen = sign_in(Role.CITIZEN)
+    assert citizen.get("/front-door/measures/").status_code == 403

@@ -123,6 +123,16 @@ NAVIGATION: list[NavItem] = [
         "Waiting list", "frontdoor:waiting-list", frozenset({Role.TEAM_MANAGER, Role.PRACTITIONER})
     ),
     NavItem("Safeguarding", "frontdoor:safeguarding", frozenset({Role.TEAM_MANAGER})),
+    NavItem(
+        "Unanswered connections",
+        "frontdoor:overdue",
+        frozenset({Role.FRONT_DOOR_OFFICER, Role.TEAM_MANAGER}),
+    ),
+    NavItem(
+        "Front-door measures",
+        "frontdoor:measures",
+        frozenset({Role.TEAM_MANAGER, Role.COMMISSIONER, Role.ANALYST}),
+    ),
     NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
     # Citizens and partner professionals at the front door (issue 12): ask, refer and follow.
     NavItem("Ask for help", "frontdoor_public:ask", frozenset({Role.CITIZEN})),

@@ -28,4 +28,5 @@ urlpatterns = [
     path("front-door/safeguarding/", views.safeguarding_queue_page, name="safeguarding"),
     path("front-door/safeguarding/<int:concern_id>/", views.concern_page, name="concern"),
     path("front-door/unanswered/", views.overdue_page, name="overdue"),
+    path("front-door/measures/", views.measures_page, name="measures"),
 ]

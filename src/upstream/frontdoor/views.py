@@ -10,6 +10,7 @@ or its twins. Refusals are domain errors the web edge answers.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,16 @@ from upstream.directory.search import ServiceQuery, search
 from upstream.directory.terms import need_groups
 from upstream.edge.twins import Table, respond
 from upstream.errors import Denied, InputError, InvalidFields
-from upstream.frontdoor import access, connecting, consent, forms, lists, routing, safeguarding
+from upstream.frontdoor import (
+    access,
+    connecting,
+    consent,
+    forms,
+    lists,
+    measures,
+    routing,
+    safeguarding,
+)
 from upstream.frontdoor.intake import known_needs, take_request
 from upstream.frontdoor.models import (
     AskedBy,
@@ -732,3 +742,52 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
         default="due",
         name="unanswered-connections",
     )
+
+
+# Measures: counts only, for those who run and commission the front door.
+
+MEASURE_ROLES = frozenset(
+    {Role.TEAM_MANAGER, Role.FRONT_DOOR_OFFICER, Role.COMMISSIONER, Role.ANALYST}
+)
+MEASURE_PERIODS = {"3": "Last 3 months", "6": "Last 6 months", "12": "Last 12 months"}
+BAR_WIDTH = 300  # pixels for 100% in the measures page's bars (inline SVG: no inline styles)
+
+
+@login_required
+def measures_page(request: HttpRequest) -> HttpResponse:
+    user, actor = _user(request), _actor(request)
+    access.require_role(actor, user, MEASURE_ROLES, "frontdoor.measures", "front-door measures")
+    months = request.GET.get("months", "12")
+    months = months if months in MEASURE_PERIODS else "12"
+    today = timezone.localdate()
+    period = measures.Period(today - timedelta(days=int(months) * 365 // 12 - 1), today)
+    found = measures.measure(period)
+    return respond(
+        request,
+        "frontdoor/measures.html",
+        lambda: {
+            "m": found,
+            "months": months,
+            "periods": MEASURE_PERIODS,
+            "channel_bars": _bars(found.by_channel),
+            "route_bars": _bars(found.by_route),
+            "answer_bars": _bars(found.answers),
+        },
+        data=lambda: found.rows(),
+        table=lambda: Table(
+            "front-door-measures", found.rows(), ["measure", "group", "value", "percent"]
+        ),
+    )
+
+
+def _bars(shares: list[measures.Share]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": s.label.split(" (")[0].split(":")[0],
+            "count": s.count,
+            "percent": s.percent,
+            "width": max(1, round(BAR_WIDTH * s.percent / 100)),
+            "y": 8 + i * 28,
+        }
+        for i, s in enumerate(shares)
+    ]
