@@ -334,3 +334,23 @@ def test_the_measures_count_channels_repeats_overrides_and_answers(
     assert manager.get("/front-door/measures/").status_code == 200
     _, citizen = sign_in(Role.CITIZEN)
     assert citizen.get("/front-door/measures/").status_code == 403
+
+
+def test_a_person_leaves_the_waiting_list_once_the_team_allocates_a_key_worker(
+    family: dict[str, Any], sign_in: Any
+) -> None:
+    from tests.casework.factories import allocate
+
+    _, officer = sign_in(Role.FRONT_DOOR_OFFICER)
+    mother = family["mother"]
+    _take(officer, mother.person_id)
+    request = Request.objects.get()
+    officer.get(f"/front-door/requests/{request.reference}/")
+    officer.post(
+        f"/front-door/requests/{request.reference}/triage/",
+        {"route": "targeted", "team": TEAM, "override_reason": "Needs a key worker."},
+    )
+    manager, client = sign_in(Role.TEAM_MANAGER)
+    assert request.reference in client.get("/front-door/waiting-list/").content.decode()
+    allocate(person=mother, team=TEAM, worker=manager)
+    assert request.reference not in client.get("/front-door/waiting-list/").content.decode()

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from upstream.frontdoor import routing
 from upstream.frontdoor.models import (
     Channel,
     Connection,
@@ -26,7 +27,6 @@ from upstream.frontdoor.models import (
     DeclineReason,
     Request,
     RequestContact,
-    RequestStatus,
     Route,
     SafeguardingConcern,
 )
@@ -193,9 +193,7 @@ def waiting_lists() -> list[dict[str, Any]]:
     """Each team's waiting list now: its size and how long the longest and the middle wait."""
     now = timezone.now()
     waiting: dict[str, list[int]] = {}
-    rows = Request.objects.filter(status=RequestStatus.WAITING_LIST).values_list(
-        "team", "triaged_at", "received_at"
-    )
+    rows = routing.waiting().values_list("team", "triaged_at", "received_at")
     for team, triaged_at, received_at in rows:
         waiting.setdefault(team, []).append(working_days_between(triaged_at or received_at, now))
     return [

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from upstream.accounts.models import User
@@ -236,3 +237,18 @@ def _onto_team_caseload(request: Request, user: User, now: datetime) -> None:
             allocated_at=now,
             basis=Allocation.Basis.REQUEST,
         )
+
+
+def waiting(team: str = "") -> QuerySet[Request]:
+    """Requests on a team's waiting list whose person has no key worker in that team yet (a
+    request for someone not matched yet waits until the team allocates them)."""
+    on_list = Request.objects.filter(status=RequestStatus.WAITING_LIST)
+    if team:
+        on_list = on_list.filter(team=team)
+    allocated = Allocation.objects.filter(
+        ended_at__isnull=True,
+        worker__isnull=False,
+        team=OuterRef("team"),
+        person_id=OuterRef("person_id"),
+    )
+    return on_list.exclude(~Q(person_id="") & Exists(allocated))

@@ -589,9 +589,7 @@ def waiting_list_page(request: HttpRequest) -> HttpResponse:
         "frontdoor.waiting",
         "waiting lists",
     )
-    waiting = access.visible_requests(user).filter(
-        status=RequestStatus.WAITING_LIST, team=user.team
-    )
+    waiting = access.visible_requests(user).filter(pk__in=routing.waiting(user.team).values("pk"))
     record(actor, Event(action="frontdoor.waiting_list", detail={"team": user.team}))
     return _list_response(
         request,
