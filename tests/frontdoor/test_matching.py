@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,11 @@ from tests.test_cli import refused_in_one_line
 from upstream.cli import app
 from upstream.errors import InputError
 from upstream.frontdoor.matching import (
-    COLUMNS,
     export_provisional_people,
     extract_path,
     extract_row,
     extract_text,
+    front_door_contract,
     match_provisional_people,
 )
 from upstream.frontdoor.models import (
@@ -40,6 +41,7 @@ from upstream.frontdoor.models import (
 )
 from upstream.governance.audit import Actor
 from upstream.governance.models import AuditEntry
+from upstream.insight.extracts import extract_csv
 from upstream.insight.link import record_person_sql
 from upstream.insight.linkage.pipeline import LinkOptions
 from upstream.insight.service import run_link
@@ -113,8 +115,7 @@ def published(person_id: str, *references: str) -> Person:
 
 @pytest.mark.core
 def test_the_extract_holds_the_identity_as_given_on_one_line() -> None:
-    row = dict(zip(COLUMNS, extract_row(provisional()), strict=True))
-    assert row == {
+    assert extract_row(provisional()) == {
         "Reference": "PP-TEST0001",
         "GivenName": "Ada",
         "FamilyName": "Okonkwo",
@@ -140,7 +141,7 @@ def test_only_an_nhs_number_leaves_the_operational_database(
     kind: str, identifier: str, exported: str
 ) -> None:
     person = provisional(identifier_type=kind, identifier=identifier)
-    assert extract_row(person)[COLUMNS.index("NHSNumber")] == exported
+    assert extract_row(person)["NHSNumber"] == exported
 
 
 @pytest.mark.core
@@ -150,6 +151,18 @@ def test_the_same_people_give_the_same_extract_whatever_their_order() -> None:
     assert text == extract_text([second, first])
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["Reference"] for r in rows] == ["PP-A", "PP-B"]
+    assert list(rows[0]) == front_door_contract().column_names
+
+
+@pytest.mark.core
+def test_an_extract_is_written_as_its_contract_reads_it() -> None:
+    contract = replace(front_door_contract(), delimiter="|")
+    row = tuple(extract_row(provisional()).values())
+    assert extract_csv(contract, [row]).splitlines()[1].startswith("PP-TEST0001|Ada|Okonkwo|")
+    with pytest.raises(InputError, match="a row has 2 fields, not 8"):
+        extract_csv(contract, [("PP-A", "Ada")])
+    with pytest.raises(InputError, match="only a CSV extract"):
+        extract_csv(replace(contract, format="parquet"), [])
 
 
 @pytest.mark.core

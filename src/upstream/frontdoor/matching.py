@@ -22,8 +22,6 @@ write personal data.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,23 +35,13 @@ from upstream.errors import InputError
 from upstream.frontdoor.models import Consent, ProvisionalPerson, Request, SafeguardingConcern
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.purposes import Purpose
-from upstream.insight.contract import bundled_contracts_dir, load_contract
+from upstream.insight.contract import Contract, bundled_contracts_dir, load_contract
+from upstream.insight.extracts import extract_csv
 from upstream.insight.ingest import ImportReport, file_sha256
 from upstream.insight.workspace import Workspace, scalar
 from upstream.people.models import PublishRun, SourceRecord
 
 SOURCE = "front_door"  # the source catalogue's code for the front door's extract
-# The columns of the extract, as its contract (insight/contracts/front_door.toml) names them.
-COLUMNS = (
-    "Reference",
-    "GivenName",
-    "FamilyName",
-    "DateOfBirth",
-    "Sex",
-    "Address",
-    "Postcode",
-    "NHSNumber",
-)
 # The one folder the extract is written to and imported from (a folder of its own: ingest
 # imports every file in a folder and refuses files no contract claims).
 EXTRACT_FOLDER = Path("frontdoor") / "extract"
@@ -83,9 +71,14 @@ class Matches:
     link_run: str  # the published linkage run they were matched in
 
 
+def front_door_contract() -> Contract:
+    """The extract's contract (insight/contracts/front_door.toml): its columns, file name and
+    encoding are the ones ingest reads it with."""
+    return load_contract(bundled_contracts_dir() / sources.source(SOURCE).contract)
+
+
 def extract_path(data_dir: Path) -> Path:
-    contract = load_contract(bundled_contracts_dir() / sources.source(SOURCE).contract)
-    return data_dir / EXTRACT_FOLDER / contract.files[0]
+    return data_dir / EXTRACT_FOLDER / front_door_contract().files[0]
 
 
 def nhs_number(person: ProvisionalPerson) -> str:
@@ -97,35 +90,34 @@ def nhs_number(person: ProvisionalPerson) -> str:
     return "".join(c for c in person.identifier if c.isdigit())
 
 
-def extract_row(person: ProvisionalPerson) -> tuple[str, ...]:
-    """One provisional person as the extract holds them: the identity as given."""
-    return (
-        person.reference,
-        person.given_name.strip(),
-        person.family_name.strip(),
-        person.date_of_birth.isoformat() if person.date_of_birth else "",
-        person.sex.strip().upper(),
-        " ".join(person.address.split()),  # one line, whatever the form's line breaks
-        person.postcode.strip(),
-        nhs_number(person),
-    )
+def extract_row(person: ProvisionalPerson) -> dict[str, str]:
+    """One provisional person as the extract holds them (by the contract's column names): the
+    identity as given."""
+    return {
+        "Reference": person.reference,
+        "GivenName": person.given_name.strip(),
+        "FamilyName": person.family_name.strip(),
+        "DateOfBirth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "Sex": person.sex.strip().upper(),
+        "Address": " ".join(person.address.split()),  # one line, whatever the form's breaks
+        "Postcode": person.postcode.strip(),
+        "NHSNumber": nhs_number(person),
+    }
 
 
 def extract_text(people: Iterable[ProvisionalPerson]) -> str:
-    """The extract's CSV: the same people give the same text, so an import is idempotent
-    (ingest knows a file by its SHA-256)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(extract_row(p) for p in sorted(people, key=lambda p: p.reference))
-    return buffer.getvalue()
+    """The extract's CSV, sorted by reference: the same people give the same text, so ingest
+    (which knows a file by its SHA-256) imports it once."""
+    contract = front_door_contract()
+    rows = (extract_row(p) for p in sorted(people, key=lambda p: p.reference))
+    return extract_csv(contract, (tuple(row[c] for c in contract.column_names) for row in rows))
 
 
 def _write(path: Path, text: str) -> None:
     """Replace the file whole, so ingest never reads half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_text(text, encoding=front_door_contract().encoding)
     os.replace(partial, path)
 
 
