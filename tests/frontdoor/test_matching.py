@@ -339,6 +339,23 @@ def test_the_commands_print_their_counts_and_refuse_to_match_before_a_publish(
 # The whole path over the test city: export → link → publish → match.
 
 
+@pytest.mark.core
+def test_the_main_job_exports_before_the_link_and_matches_after_the_publish(
+    test_city: TestCity,
+) -> None:
+    log = test_city.log
+    order = [
+        log.index("frontdoor export:"),
+        log.index("\nlink:"),
+        log.index("\npublish:"),
+        log.index("frontdoor match:"),
+    ]
+    assert order == sorted(order)
+    # The test city's front door has asked about nobody before its first link.
+    assert "No provisional people: nothing to export." in log
+    assert "Matched 0 provisional people" in log
+
+
 def a_linked_identity(data_dir: Path) -> dict[str, Any]:
     """A source record of someone several agencies know, with a name, date of birth, sex and
     postcode that no one else in the city shares."""

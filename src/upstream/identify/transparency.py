@@ -53,7 +53,9 @@ def datasets() -> list[dict[str, Any]]:
 
 def _sources(ruleset: RuleSet) -> list[str]:
     found = {p.split(":")[0] for n in ruleset.needs for p in n.events}
-    return sorted({d["code"] for d in datasets()}) if "*" in found else sorted(found)
+    # "*" is any source's events: the sources that record some (not the front door's).
+    recording = {s.dataset for s in sources.catalogue() if s.events}
+    return sorted(recording) if "*" in found else sorted(found)
 
 
 def ruleset_record(ruleset: RuleSet, quality: list[dict[str, Any]]) -> dict[str, Any]:
