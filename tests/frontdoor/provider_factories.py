@@ -27,12 +27,13 @@ from upstream.frontdoor.models import (
 from upstream.governance.audit import Actor
 
 _names = itertools.count(1)
+NEED = "financial-help"  # the directory taxonomy's "Help with money and debt"
 TEST_ACTOR = Actor(username="test-setup")
 
 
 def need() -> str:
     needs = known_needs()
-    return "debt-advice" if "debt-advice" in needs else sorted(needs)[0]
+    return NEED if NEED in needs else sorted(needs)[0]
 
 
 def create_organisation(*, name: str = "") -> Organization:
@@ -97,7 +98,7 @@ def connected(
     service: Service,
     *,
     categories: tuple[str, ...] = ("contact", "needs"),
-    message: str = "Sam would like help with rent arrears; mornings are best.",
+    message: str = "Would like help with rent arrears; mornings are the best time to call.",
     request: Request | None = None,
     **take_fields: Any,
 ) -> Connection:

@@ -57,6 +57,13 @@ SHARED_LABELS = {
 }
 HELPED = {"yes": True, "no": False}
 FORM_FIELDS = ("action", "accept_note", "decline_reason", "decline_note", "helped", "complete_note")
+# Short words for the status tag (the model's labels are written for the sender's lists).
+STATUS_TAGS = {
+    ConnectionStatus.SENT: ("Not answered yet", "govuk-tag--blue"),
+    ConnectionStatus.ACCEPTED: ("Accepted", "govuk-tag--turquoise"),
+    ConnectionStatus.DECLINED: ("Declined", "govuk-tag--grey"),
+    ConnectionStatus.COMPLETED: ("Completed", "govuk-tag--green"),
+}
 DONE = {
     ConnectionStatus.ACCEPTED: "You accepted this connection.",
     ConnectionStatus.DECLINED: "You declined this connection.",
@@ -178,6 +185,7 @@ def _context(
         "connection": connection,
         "shared": _shared_rows(connection.shared),
         "answer_due": _answer_due(connection, timezone.now()),
+        "tag": STATUS_TAGS[ConnectionStatus(connection.status)],
         "may_accept": ConnectionStatus.ACCEPTED in moves,
         "may_decline": ConnectionStatus.DECLINED in moves,
         "may_complete": ConnectionStatus.COMPLETED in moves,
