@@ -291,8 +291,8 @@ def test_every_synthetic_request_is_for_a_published_or_a_provisional_person(
 
 def test_each_demo_role_finds_open_work(demo_city: TestCity) -> None:
     from upstream.accounts.demo import DEMO_TEAM, demo_user
-    from upstream.accounts.roles import Role
-    from upstream.frontdoor.access import FRONT_DOOR_TEAM, visible_requests
+    from upstream.accounts.roles import FRONT_DOOR_TEAM, Role
+    from upstream.frontdoor.access import visible_requests
     from upstream.frontdoor.connecting import overdue_for
     from upstream.frontdoor.models import Connection, Request, SafeguardingConcern
     from upstream.governance.models import Allocation

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from upstream.accounts.models import User
-from upstream.accounts.roles import Role
+from upstream.accounts.roles import FRONT_DOOR_TEAM, Role
 from upstream.errors import ConfigurationError
 
 DEMO_TEAM = "Early help — North"
@@ -53,11 +53,17 @@ def ensure_demo_users() -> dict[Role, User]:
         user.role = role.value
         user.first_name = "Demo"
         user.last_name = role.label
-        user.team = DEMO_TEAM if role in {Role.PRACTITIONER, Role.TEAM_MANAGER} else ""
+        user.team = _team(role)
         user.is_staff = role == Role.ADMINISTRATOR
         user.save()
         users[role] = user
     return users
+
+
+def _team(role: Role) -> str:
+    if role in {Role.PRACTITIONER, Role.TEAM_MANAGER}:
+        return DEMO_TEAM
+    return FRONT_DOOR_TEAM if role == Role.FRONT_DOOR_OFFICER else ""
 
 
 def demo_user(role: Role) -> User:

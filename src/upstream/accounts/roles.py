@@ -59,6 +59,11 @@ ROLE_PURPOSES: dict[Role, str] = {
 }
 
 
+# The team front-door officers work in: requests they are taking are the team's working
+# relationship with the person (upstream.frontdoor.routing), so any officer can pick one up.
+FRONT_DOOR_TEAM = "Front door"
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str

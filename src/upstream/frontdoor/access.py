@@ -32,7 +32,6 @@ from upstream.governance.models import Allocation
 
 NOT_YOURS = "This request is not one your work needs."
 NOT_YOUR_CONNECTION = "This connection was not sent to your organisation."
-FRONT_DOOR_TEAM = "Front door"
 
 TAKERS = frozenset({Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER})
 TRIAGERS = frozenset({Role.FRONT_DOOR_OFFICER, Role.TEAM_MANAGER})

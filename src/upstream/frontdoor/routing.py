@@ -17,8 +17,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from upstream.accounts.models import User
+from upstream.accounts.roles import FRONT_DOOR_TEAM
 from upstream.errors import InvalidFields
-from upstream.frontdoor.access import FRONT_DOOR_TEAM
 from upstream.frontdoor.models import Request, RequestStatus, Route
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.models import Allocation

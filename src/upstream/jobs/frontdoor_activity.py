@@ -277,7 +277,7 @@ def _remove_allocations(synthetic: Any) -> int:
     door's while a request awaits triage, the team's while it waits on a list."""
     from django.db.models import Q
 
-    from upstream.frontdoor.access import FRONT_DOOR_TEAM
+    from upstream.accounts.roles import FRONT_DOOR_TEAM
     from upstream.governance.models import Allocation
 
     made = []

@@ -317,7 +317,7 @@ class Rows:
     # The working relationships open requests rest on (as `frontdoor.routing` makes them).
 
     def _allocations(self) -> int:
-        from upstream.frontdoor.access import FRONT_DOOR_TEAM
+        from upstream.accounts.roles import FRONT_DOOR_TEAM
 
         officer = self.user("front_door_officer")
         taken = set(
