@@ -295,7 +295,7 @@ def test_the_same_people_are_imported_once_and_a_new_one_replaces_the_extract(
     saved("PP-A")
     first = export_provisional_people(tmp_path, SYSTEM)
     again = export_provisional_people(tmp_path, SYSTEM)
-    saved("PP-B", postcode="not a postcode")
+    saved("PP-B", postcode="NO FIXED")
     later = export_provisional_people(tmp_path, SYSTEM)
 
     assert (first.status, again.status, later.status) == (
