@@ -151,3 +151,38 @@ def test_the_start_page_offers_ask_for_help_to_someone_not_signed_in() -> None:
     main = page(Client().get("/")).select_one("main")
     link = main.find("a", string=lambda text: text and "Ask for help" in text)
     assert link is not None and link["href"] == "/ask/"
+
+
+# What an attacker or a careless user might send (as tests/web/test_every_route.py does).
+HOSTILE = [
+    "x" * 5000,
+    "a\x00b",
+    "' OR '1'='1' --",
+    "<script>alert(1)</script>",
+    "-99999999999999999999",
+    "9999-12-31",
+    "\u202e\U0001f600 ",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_answers_in_any_field_of_any_form_are_refused_or_kept_as_text(value: str) -> None:
+    from tests.frontdoor.public_helpers import citizen_form, referral_form
+
+    _, citizen_client = signed_in(Role.CITIZEN)
+    _, partner_client = signed_in(Role.PARTNER_PROFESSIONAL)
+    forms = [
+        (Client(), "/ask/", citizen_form()),
+        (partner_client, "/refer/", referral_form()),
+        (citizen_client, "/my-requests/claim/", {"reference": "R-AAAAAAAA", "dob_day": "1"}),
+    ]
+    for client, address, form in forms:
+        for field in form:
+            response = client.post(address, {**form, field: value})
+            assert response.status_code in {302, 400}, (address, field, response.status_code)
+            assert b"<script>alert(1)</script>" not in response.content
+    for address in ("/my-requests/", "/referrals/"):
+        client = citizen_client if address == "/my-requests/" else partner_client
+        response = client.get(address, {"sort": value, "order": value, "page": value})
+        assert response.status_code == 200, (address, response.status_code)
+    assert partner_client.get("/referrals/", {"format": value}).status_code == 200
