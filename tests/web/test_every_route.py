@@ -53,11 +53,13 @@ ANONYMOUS = "anonymous"
 
 # Public pages: what the code means anyone to reach without signing in (the start page, sign-in
 # and sign-out, the health check, Find help and a service's page, the Open Referral API, the
-# API's OpenAPI document, the favicon, and the API's root, a 404 for everyone). Every other
-# route sends an anonymous visitor to sign in, or refuses them.
+# API's OpenAPI document, the favicon, the API's root, a 404 for everyone, and Ask for help
+# with its confirmation). Every other route sends an anonymous visitor to sign in, or refuses
+# them.
 PUBLIC = re.compile(
     r"^(|healthz|favicon\.ico|sign-in/|sign-out/|directory/|directory/services/<uuid:service_id>/"
-    r"|directory/api/.*|api/|api/openapi\.json)$"
+    r"|directory/api/.*|api/|api/openapi\.json"
+    r"|ask/|ask/sent/)$"
 )
 STATIC_ASSET = "/assets/govuk/govuk-frontend.min.css"
 
