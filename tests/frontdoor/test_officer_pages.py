@@ -354,3 +354,17 @@ def test_a_person_leaves_the_waiting_list_once_the_team_allocates_a_key_worker(
     assert request.reference in client.get("/front-door/waiting-list/").content.decode()
     allocate(person=mother, team=TEAM, worker=manager)
     assert request.reference not in client.get("/front-door/waiting-list/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("language", 60), ("asker_relationship", 100), ("contact_detail", 200)],
+)
+def test_a_field_longer_than_its_column_is_refused_with_a_message_not_a_database_error(
+    family: dict[str, Any], sign_in: Any, field: str, limit: int
+) -> None:
+    _, client = sign_in(Role.FRONT_DOOR_OFFICER)
+    response = _take(client, family["mother"].person_id, **{field: "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert f"Must be {limit} characters or fewer" in response.content.decode()
+    assert not Request.objects.exists()

@@ -22,13 +22,13 @@ def ask_from(params: QueryDict, *, channel: str = "") -> Ask:
         urgency=text(params, "urgency", 10) or "routine",
         preferred_contact=text(params, "preferred_contact", 10),
         contact_detail=text(params, "contact_detail", 210),
-        language=text(params, "language", 210) or "English",
+        language=text(params, "language", 70) or "English",
         accessibility_needs=text(params, "accessibility_needs", LONG),
         asked_by=text(params, "asked_by", 20) or "person",
         asker_name=text(params, "asker_name", 210),
-        asker_relationship=text(params, "asker_relationship", 100),
-        asker_organisation=text(params, "asker_organisation", 210),
-        proactive_reason=text(params, "proactive_reason", 300),
+        asker_relationship=text(params, "asker_relationship", 110),
+        asker_organisation=text(params, "asker_organisation", 310),
+        proactive_reason=text(params, "proactive_reason", 310),
     )
 
 
@@ -52,7 +52,7 @@ def identity_from(params: QueryDict, errors: dict[str, str]) -> Identity:
         given_name=text(params, "given_name", 110),
         family_name=text(params, "family_name", 110),
         date_of_birth=govuk_date(params, "dob", errors, "Date of birth"),
-        sex=text(params, "sex", 1).upper(),
+        sex=text(params, "sex", 10).upper(),
         address=text(params, "address", 310),
         postcode=text(params, "postcode", 12),
         identifier_type=text(params, "identifier_type", 41),

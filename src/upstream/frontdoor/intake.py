@@ -34,6 +34,15 @@ from upstream.governance.audit import Actor, Event, record
 REPEAT_WINDOW = timedelta(days=365)
 MAX_TEXT = 4000
 MAX_NEEDS = 12
+# The longest each short field may be: the columns of frontdoor.models.Request.
+FIELD_LIMITS = {
+    "contact_detail": 200,
+    "language": 60,
+    "asker_name": 200,
+    "asker_relationship": 100,
+    "asker_organisation": 300,
+    "proactive_reason": 300,
+}
 OFFICER_CHANNELS = {Channel.PHONE, Channel.FACE_TO_FACE, Channel.PROACTIVE}
 
 
@@ -115,9 +124,9 @@ def check_ask(ask: Ask) -> dict[str, str]:
         problems["asker_organisation"] = "Enter the professional's organisation"
     if ask.channel == Channel.PROACTIVE and not ask.proactive_reason.strip():
         problems["proactive_reason"] = "Say which flag or cohort you acted on"
-    for name in ("contact_detail", "language", "asker_name", "asker_organisation"):
-        if len(getattr(ask, name)) > 200:
-            problems[name] = "Must be 200 characters or fewer"
+    for name, limit in FIELD_LIMITS.items():
+        if len(getattr(ask, name)) > limit:
+            problems[name] = f"Must be {limit} characters or fewer"
     if len(ask.accessibility_needs) > MAX_TEXT:
         problems["accessibility_needs"] = f"Must be {MAX_TEXT:,} characters or fewer"
     return problems
