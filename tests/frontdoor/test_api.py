@@ -453,3 +453,13 @@ def test_a_practitioner_outside_the_requests_team_is_refused_its_triage(sign_in:
     _, client = sign_in(Role.PRACTITIONER)
     request = take(officer=create_user(role=Role.FRONT_DOOR_OFFICER))
     problem(client.get(f"{API}/requests/{request.reference}/triage"), 403)
+
+
+def test_the_schemas_allow_exactly_the_consent_values_the_services_accept() -> None:
+    from typing import get_args
+
+    from upstream.frontdoor import api_schemas, consent
+
+    assert set(get_args(api_schemas.Category)) == set(consent.CATEGORIES)
+    assert set(get_args(api_schemas.RecipientType)) == set(consent.RECIPIENT_TYPES)
+    assert set(get_args(api_schemas.Purpose)) == set(consent.PURPOSES)
