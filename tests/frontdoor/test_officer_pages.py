@@ -368,3 +368,39 @@ def test_a_field_longer_than_its_column_is_refused_with_a_message_not_a_database
     assert response.status_code == 400
     assert f"Must be {limit} characters or fewer" in response.content.decode()
     assert not Request.objects.exists()
+
+
+def test_a_connection_is_late_when_its_first_answer_comes_after_five_working_days(
+    family: dict[str, Any], sign_in: Any, service: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from upstream.frontdoor import measures
+    from upstream.frontdoor.models import ConnectionEvent
+
+    _, officer = sign_in(Role.FRONT_DOOR_OFFICER)
+    _take(officer, family["mother"].person_id)
+    ref = Request.objects.get().reference
+    consent = {"purpose": "connect_to_help", "categories": ["contact"], "types": ["voluntary"]}
+    officer.post(
+        f"/front-door/requests/{ref}/consent/", {**consent, "state": "given", "method": "verbal"}
+    )
+    message = {"service": str(service.id), "message": "Please call."}
+    officer.post(f"/front-door/requests/{ref}/connect/", message)
+    officer.post(f"/front-door/requests/{ref}/connect/", message)
+    on_time, late = Connection.objects.order_by("pk")
+    now = timezone.now()
+    Connection.objects.filter(pk__in=[on_time.pk, late.pk]).update(
+        sent_at=now - timedelta(days=21), answer_due=now - timedelta(days=14)
+    )
+    ConnectionEvent.objects.create(
+        connection=on_time, status="accepted", at=now - timedelta(days=20), by="p"
+    )
+    ConnectionEvent.objects.create(
+        connection=late, status="accepted", at=now - timedelta(days=2), by="p"
+    )
+    ConnectionEvent.objects.create(connection=on_time, status="completed", at=now, by="p")
+    found = measures.measure()
+    assert (found.unanswered_late.count, found.connections) == (1, 2)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from upstream.frontdoor import routing
@@ -148,14 +148,7 @@ def measure(period: Period | None = None) -> Measures:
             "decline_reason",
             _labels(DeclineReason.choices),
         ),
-        unanswered_late=Share(
-            "late",
-            connections.filter(
-                Q(answered_at__isnull=True, answer_due__lt=timezone.now())
-                | Q(answered_at__gt=F("answer_due"))
-            ).count(),
-            connections.count(),
-        ),
+        unanswered_late=Share("late", _late(connections), connections.count()),
         median_working_days_to_answer=_median_answer(connections),
         concerns=concerns.count(),
         decided_in_time=Share(
@@ -183,9 +176,25 @@ def _overridden(triaged: QuerySet[Request]) -> int:
     return triaged.filter(differs).count()
 
 
+def _first_answers(connections: QuerySet[Connection]) -> QuerySet[Connection]:
+    """Each connection with the time of its first answer (accepted, declined or completed):
+    the 5 working days are for answering, not for finishing the help."""
+    answered = Q(events__status__in=[s for s in ConnectionStatus.values if s != "sent"])
+    return connections.annotate(first_answer=Min("events__at", filter=answered))
+
+
+def _late(connections: QuerySet[Connection]) -> int:
+    with_answers = _first_answers(connections)
+    return with_answers.filter(
+        Q(first_answer__isnull=True, answer_due__lt=timezone.now())
+        | Q(first_answer__gt=F("answer_due"))
+    ).count()
+
+
 def _median_answer(connections: QuerySet[Connection]) -> float | None:
-    answered = connections.filter(answered_at__isnull=False).values_list("sent_at", "answered_at")
-    days = [working_days_between(sent, done) for sent, done in answered[:5000] if done]
+    with_answers = _first_answers(connections).filter(first_answer__isnull=False)  # type: ignore[misc]
+    answered = with_answers.values_list("sent_at", "first_answer")  # type: ignore[misc]
+    days = [working_days_between(sent, first) for sent, first in answered[:5000]]
     return float(median(days)) if days else None
 
 
