@@ -66,3 +66,48 @@ def test_a_provider_accepts_one_connection_and_declines_another(browser: Browser
     reference = Request.objects.get(pk=first.request_id).reference
     page = browser.visit(f"/front-door/requests/{reference}/")
     assert "Accepted" in page.inner_text("main")
+
+
+def test_a_partner_api_referral_reaches_the_front_door_queue(browser: Browser) -> None:
+    """The partner API channel end to end: a partner's system refers someone with consent; a
+    front-door officer finds it at the top of the queue and reads who referred them."""
+    import json
+
+    from django.test import Client
+
+    from tests.factories import create_user
+    from tests.frontdoor.provider_factories import api_key, create_organisation, need
+    from upstream.accounts.roles import Role
+
+    organisation = create_organisation(name="Northside Housing Association")
+    body = {
+        "person": {"given_name": "Priya", "family_name": "Shah", "date_of_birth": "1979-05-21"},
+        "referrer_name": "Jo Bloggs",
+        "referrer_role": "Housing support worker",
+        "what_matters": "Priya wants to keep her flat and sort out the arrears.",
+        "needs": [need()],
+        "preferred_contact": "phone",
+        "contact_detail": "07700 900456",
+        "consent": {"categories": ["contact", "needs"], "types": ["any_directory"]},
+    }
+    referred = Client().post(
+        "/api/frontdoor/requests",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_X_API_KEY=api_key(organisation),
+        HTTP_IDEMPOTENCY_KEY="nha-0001",
+    )
+    assert referred.status_code == 201, referred.content
+    reference = referred.json()["reference"]
+
+    create_user(username="fran", role=Role.FRONT_DOOR_OFFICER)
+    page = browser.sign_in("fran", DEFAULT_PASSWORD)
+    page.click("#navigation >> text=Front-door queue")
+    browser.checked()
+    assert "Referral from a partner organisation" in page.inner_text("table")
+    page.click(f"text={reference}")
+    browser.checked()
+    main = page.inner_text("main")
+    assert "Jo Bloggs (Northside Housing Association)" in main
+    assert "Priya Shah" in main
+    browser.screenshot("partner-api-referral-request")
