@@ -542,7 +542,7 @@ def answer(
             _refuse_a_move_that_cannot_be(locked, reply.status)
             # No person answers through the API: `answered_by` stays empty and the audit names
             # the organisation (connecting.answer takes the user the pages have).
-            done = answer_connection(_actor(request), None, locked, reply)  # type: ignore[arg-type]
+            done = answer_connection(_actor(request), None, locked, reply)
         return _json(s.ConnectionOut, 200, _connection_out(done))
 
     body = payload.model_dump(mode="json")

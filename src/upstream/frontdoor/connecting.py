@@ -28,6 +28,7 @@ from upstream.frontdoor.models import (
     DeclineReason,
     Request,
     RequestStatus,
+    Route,
 )
 from upstream.frontdoor.workdays import add_working_days
 from upstream.governance.audit import Actor, Event, record
@@ -83,6 +84,12 @@ def _born(request: Request) -> str:
     return person.date_of_birth.isoformat() if person and person.date_of_birth else ""
 
 
+def may_connect(request: Request) -> bool:
+    """Open requests, and universal ones closed with information: connecting one to a
+    community service after triage is still the universal offer (it becomes "connected")."""
+    return request.is_open or request.route == Route.UNIVERSAL
+
+
 def connect(
     actor: Actor, user: User, request: Request, service: Service, message: str
 ) -> Connection:
@@ -95,7 +102,7 @@ def connect(
         problems["message"] = f"The message must be {MAX_MESSAGE:,} characters or fewer"
     if service.status not in OPEN_SERVICE:
         problems["service"] = f"{service.name} is {service.status}"
-    if not request.is_open:
+    if not may_connect(request):
         problems["service"] = "This request is closed"
     if service.organization is None:
         problems["service"] = f"{service.name} has no organisation to answer a connection"
@@ -191,8 +198,9 @@ def check_answer(connection: Connection, answer: Answer) -> dict[str, str]:
     return problems
 
 
-def answer(actor: Actor, user: User, connection: Connection, reply: Answer) -> Connection:
-    """The receiving organisation's answer (the caller has checked it is theirs)."""
+def answer(actor: Actor, user: User | None, connection: Connection, reply: Answer) -> Connection:
+    """The receiving organisation's answer (the caller has checked it is theirs; `user` is None
+    when an organisation answers through the API with its key)."""
     problems = check_answer(connection, reply)
     if problems:
         raise InvalidFields(problems)

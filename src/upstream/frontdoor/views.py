@@ -334,10 +334,10 @@ def _request_context(
         "needs": [known_needs().get(n, n) for n in item.needs],
         "suggestion": suggestion,
         "may_triage": may_triage,
-        "may_connect": user.role_enum in access.CONNECTORS and item.is_open,
+        "may_connect": user.role_enum in access.CONNECTORS and connecting.may_connect(item),
         "routes": Route.choices,
         "teams": routing.teams(),
-        "consents": item.consents.prefetch_related("events"),
+        "consents": [_consent_shown(c) for c in item.consents.prefetch_related("events")],
         "connections": item.connections.select_related("service", "organisation"),
         "concerns": item.concerns.all(),
         "contacts": item.contacts.all(),
@@ -345,6 +345,20 @@ def _request_context(
         "errors": {},
         "form": {},
         **extra,
+    }
+
+
+def _consent_shown(found: Any) -> dict[str, Any]:
+    """A consent in words: its purpose, what may be shared and with whom."""
+    organisations = len(found.recipient_organisations)
+    recipients = [consent.RECIPIENT_TYPES.get(t, t) for t in found.recipient_types]
+    if organisations:
+        recipients.append(f"{organisations} named organisation{'s' if organisations > 1 else ''}")
+    return {
+        "consent": found,
+        "purpose": consent.PURPOSES.get(found.purpose, found.purpose),
+        "categories": "; ".join(consent.CATEGORIES.get(c, c) for c in found.data_categories),
+        "recipients": "; ".join(recipients),
     }
 
 
