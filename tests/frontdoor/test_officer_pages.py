@@ -404,3 +404,32 @@ def test_a_connection_is_late_when_its_first_answer_comes_after_five_working_day
     ConnectionEvent.objects.create(connection=on_time, status="completed", at=now, by="p")
     found = measures.measure()
     assert (found.unanswered_late.count, found.connections) == (1, 2)
+
+
+def test_expiring_consents_adds_an_event_and_the_command_says_how_many(
+    family: dict[str, Any], sign_in: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from typer.testing import CliRunner
+
+    from upstream.cli import app
+    from upstream.frontdoor.models import Consent
+
+    _, officer = sign_in(Role.FRONT_DOOR_OFFICER)
+    _take(officer, family["mother"].person_id)
+    ref = Request.objects.get().reference
+    consent = {"purpose": "connect_to_help", "categories": ["contact"], "types": ["voluntary"]}
+    officer.post(
+        f"/front-door/requests/{ref}/consent/", {**consent, "state": "given", "method": "verbal"}
+    )
+    Consent.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    result = CliRunner().invoke(app, ["frontdoor", "expire-consents"])
+    assert result.exit_code == 0, result.output
+    assert "Expired 1 consent" in result.output
+    found = Consent.objects.get()
+    assert found.state == "expired"
+    assert [e.state for e in found.events.all()] == ["given", "expired"]
+    viewed = AuditEntry.objects.filter(action="frontdoor.request.view").first()
+    assert viewed is not None and viewed.purpose == "triage"

@@ -19,6 +19,7 @@ access decision, `governance.access.decide`, like every other page that shows th
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -29,6 +30,7 @@ from upstream.frontdoor.models import Connection, Request
 from upstream.governance.access import caseload, refuse
 from upstream.governance.audit import Actor, Event, record
 from upstream.governance.models import Allocation
+from upstream.governance.purposes import default_purpose
 
 NOT_YOURS = "This request is not one your work needs."
 NOT_YOUR_CONNECTION = "This connection was not sent to your organisation."
@@ -71,6 +73,13 @@ def may_see(user: User, request: Request) -> bool:
 
 def see_request(actor: Actor, user: User, request: Request, *, action: str) -> None:
     """Refuse (audited) unless the user may see this request; audit the read when they may."""
+    check_request(actor, user, request, action=action)
+    record_read(actor, user, request, action=action)
+
+
+def check_request(actor: Actor, user: User, request: Request, *, action: str) -> None:
+    """Refuse (audited) unless the user may see this request (the read is audited by the
+    caller, once, with what the page showed)."""
     if not may_see(user, request):
         raise refuse(
             actor,
@@ -79,10 +88,25 @@ def see_request(actor: Actor, user: User, request: Request, *, action: str) -> N
             person=request.person_id,
             detail={"request": request.reference},
         )
+
+
+def record_read(actor: Actor, user: User, request: Request, *, action: str, **shown: Any) -> None:
     record(
         actor,
-        Event(action=action, person=request.person_id, detail={"request": request.reference}),
+        Event(
+            action=action,
+            person=request.person_id,
+            purpose=_purpose(user),
+            detail={"request": request.reference, **shown},
+        ),
     )
+
+
+def _purpose(user: User) -> str:
+    """The purpose a request is read for: the role's working purpose (the front door's is
+    triage); none for citizens and partners, who read their own requests and referrals."""
+    found = default_purpose(user.role_enum)
+    return found.value if found else ""
 
 
 def require_role(actor: Actor, user: User, roles: frozenset[Role], action: str, what: str) -> None:

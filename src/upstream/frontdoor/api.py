@@ -333,17 +333,22 @@ def _own_request(request: HttpRequest, reference: str, action: str) -> Request:
     as refused, without saying whether the reference exists)."""
     found = _own_requests(request).filter(reference=reference).first()
     if found is None:
-        record(
-            _actor(request),
-            Event(
-                action=action,
-                outcome="denied",
-                reason=NO_SUCH_REQUEST,
-                detail={"reference": reference, "api_key": _partner(request).prefix},
-            ),
-        )
-        raise NotFound(NO_SUCH_REQUEST)
+        raise _missing(request, action, NO_SUCH_REQUEST, reference=reference)
     return found
+
+
+def _missing(request: HttpRequest, action: str, message: str, **detail: Any) -> NotFound:
+    """Audit a refusal of something not the organisation's and answer as if it did not exist."""
+    record(
+        _actor(request),
+        Event(
+            action=action,
+            outcome="denied",
+            reason=message,
+            detail={**detail, "api_key": _partner(request).prefix},
+        ),
+    )
+    return NotFound(message)
 
 
 @requests.get(
@@ -431,16 +436,7 @@ def _incoming(request: HttpRequest) -> QuerySet[Connection]:
 def _own_connection(request: HttpRequest, connection_id: int, action: str) -> Connection:
     found = _incoming(request).filter(pk=connection_id).first()
     if found is None:
-        record(
-            _actor(request),
-            Event(
-                action=action,
-                outcome="denied",
-                reason=NO_SUCH_CONNECTION,
-                detail={"connection": connection_id, "api_key": _partner(request).prefix},
-            ),
-        )
-        raise NotFound(NO_SUCH_CONNECTION)
+        raise _missing(request, action, NO_SUCH_CONNECTION, connection=connection_id)
     return found
 
 

@@ -39,8 +39,16 @@ class Known:
 
 
 def what_is_known(
-    actor: Actor, user: User, person_id: str, *, view: str, exclude: Request | None = None
+    actor: Actor,
+    user: User,
+    person_id: str,
+    *,
+    view: str,
+    exclude: Request | None = None,
+    audited: bool = True,
 ) -> Known:
+    """What is known of the person, through the one access decision; audited here unless the
+    caller audits the page once with it (`audited=False`, the request page)."""
     decision = access.decide(actor, user, action="frontdoor_story", view=view, person=person_id)
     person = Person.objects.filter(person_id=decision.person_id).first()
     earlier = Request.objects.filter(person_id=decision.person_id)
@@ -56,6 +64,19 @@ def what_is_known(
         status__in=[ConnectionStatus.SENT, ConnectionStatus.ACCEPTED],
     ).select_related("service", "organisation")
     flags = person_flags(actor, user, decision.person_id, view=view, decision=decision)
+    if audited:
+        _record(actor, decision, view)
+    return Known(
+        decision,
+        person,
+        list(earlier.order_by("-received_at")[:EARLIER_SHOWN]),
+        involved,
+        list(connections),
+        flags,
+    )
+
+
+def _record(actor: Actor, decision: Decision, view: str) -> None:
     record(
         actor,
         Event(
@@ -64,12 +85,4 @@ def what_is_known(
             purpose=decision.purpose.value,
             detail={"view": view, "basis": decision.basis},
         ),
-    )
-    return Known(
-        decision,
-        person,
-        list(earlier.order_by("-received_at")[:EARLIER_SHOWN]),
-        involved,
-        list(connections),
-        flags,
     )

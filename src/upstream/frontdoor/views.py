@@ -299,23 +299,29 @@ def new_person_page(request: HttpRequest) -> HttpResponse:
 # The request page: what was asked, what is known, triage, consent, connections, safeguarding.
 
 
-def _story_or_reason(actor: Actor, user: User, item: Request) -> tuple[Known | None, str]:
+def _story_or_reason(
+    actor: Actor, user: User, item: Request, *, audited: bool = True
+) -> tuple[Known | None, str]:
     if not item.person_id:
         return None, ""
     try:
-        return what_is_known(
-            actor, user, item.person_id, view="front door: request", exclude=item
-        ), ""
+        known = what_is_known(
+            actor, user, item.person_id, view="front door: request", exclude=item, audited=audited
+        )
     except Denied as denied:
         return None, denied.message
+    return known, ""
 
 
 @login_required
 def request_page(request: HttpRequest, reference: str) -> HttpResponse:
     user, actor = _user(request), _actor(request)
     item = _request_or_404(reference)
-    access.see_request(actor, user, item, action="frontdoor.request.view")
-    known, withheld = _story_or_reason(actor, user, item)
+    access.check_request(actor, user, item, action="frontdoor.request.view")
+    known, withheld = _story_or_reason(actor, user, item, audited=False)
+    # One audit entry for the page: the request, and whether the person's story was shown.
+    story = known.decision.basis if known else ("withheld" if withheld else "")
+    access.record_read(actor, user, item, action="frontdoor.request.view", story=story)
     return render(request, "frontdoor/request.html", _request_context(user, item, known, withheld))
 
 

@@ -89,6 +89,17 @@ def match_command() -> None:
     console().print(match_line(match_provisional()))
 
 
+@frontdoor_app.command("expire-consents")
+def expire_consents_command() -> None:
+    """Mark consents given more than 12 months ago as expired (an event each, audited). Sharing
+    checks the expiry date itself, so this keeps what the pages show true; run it daily."""
+    operational_database()
+    from upstream.frontdoor.consent import expire_lapsed
+
+    count = expire_lapsed(system_actor("upstream frontdoor expire-consents"))
+    console().print(f"Expired {count:,} consent{'s' if count != 1 else ''} past their 12 months.")
+
+
 def export_step(city_dir: Path, data_dir: Path) -> None:
     """Demo step (before link): export the provisional people."""
     print(f"  {export_line(export_provisional(data_dir))}")
