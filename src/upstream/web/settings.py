@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "upstream.governance",
     "upstream.casework",
     "upstream.frontdoor",
+    "upstream.conversations",
     "upstream.oversight",
     "upstream.flags",
     "upstream.appraisals",
