@@ -1,0 +1,682 @@
+"""Live measures of Three Conversations work, per team, ward and month (issue 13 "Live
+measures"): how long people wait for conversation 1, how often it is enough, how many need
+conversation 2 or long-term support, how often people come back, whether one worker stays,
+waiting lists, caseloads, family plans, the connections made and ASCOF 2A.
+
+Counts only (no one's details), so team managers and commissioners can see them. Each measure
+carries its definition (`DEFINITIONS`), shown beside it on the page and written into every
+download, so the figures can be checked by hand.
+
+Months are calendar months in the service's time zone; the last month runs to now. Figures are
+computed in one pass over the period's conversations (a few database reads, then Python) and
+kept for `FRESH_FOR` seconds per scope (`figures`), so the page says how fresh they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from upstream.conversations.models import (
+    Achieved,
+    Conversation,
+    FamilyOutcome,
+    HandOff,
+    Kind,
+    Outcome,
+)
+from upstream.frontdoor.models import Connection, ConnectionStatus, Request, RequestStatus, Route
+from upstream.people.models import Person
+
+FRESH_FOR = 600  # seconds a scope's figures are kept before they are computed again
+MONTH_CHOICES = (3, 6, 12)
+# ASCOF 2A looks at what follows short-term support (its "sequel"); we look 91 days ahead for
+# a conversation 3, the follow-up window ASCOF 2B uses for reablement (invented for 2A here:
+# the CLD method takes the sequel recorded on the short-term event instead).
+SEQUEL_DAYS = 91
+ADULT_AGE = 18  # ASCOF is adult social care
+# A conversation 3 that ended any way but withdrawn has started the person's support plan.
+NOT_SUPPORT = {Outcome.WITHDRAWN.value, ""}
+ACCEPTED = {ConnectionStatus.ACCEPTED.value, ConnectionStatus.COMPLETED.value}
+ACHIEVED = {Achieved.SUSTAINED.value, Achieved.SIGNIFICANT_PROGRESS.value}
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str
+    unit: str  # "days", "%", "per week", "per person", "people", "conversations"
+    definition: str
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "request_to_c1_median",
+        "Time from request to conversation 1 (median)",
+        "days",
+        "Calendar days from the front door receiving the request to conversation 1 starting, "
+        "for conversations 1 that started in the month; the middle value.",
+    ),
+    Definition(
+        "request_to_c1_p90",
+        "Time from request to conversation 1 (90th percentile)",
+        "days",
+        "As the median, but the value 9 in 10 waits are at or under (nearest rank).",
+    ),
+    Definition(
+        "resolved_at_c1",
+        "Resolved at conversation 1",
+        "%",
+        "Of conversations 1 that ended in the month, the share that ended 'resolved here'.",
+    ),
+    Definition(
+        "needs_c2",
+        "Needing conversation 2",
+        "%",
+        "Of conversations 1 that ended in the month, the share that ended 'needs conversation 2'.",
+    ),
+    Definition(
+        "long_term_support",
+        "Moving to long-term support",
+        "%",
+        "Of conversations 1 that ended in the month, the share whose person went on (directly "
+        "or through conversation 2) to a conversation 3 that has ended with their support plan "
+        "starting. Recent months rise as conversations 3 finish.",
+    ),
+    Definition(
+        "repeat_requests",
+        "Repeat requests within 12 months",
+        "%",
+        "Of conversations 1 that started in the month, the share whose request the front door "
+        "marked as a repeat: the same person asked again within 12 months of an earlier "
+        "request.",
+    ),
+    Definition(
+        "long_term_starts_per_week",
+        "New long-term support starts per week",
+        "per week",
+        "Conversations 3 that ended in the month with the support plan starting (any outcome "
+        "but 'did not want to go on'), divided by the month's weeks (days ÷ 7; to today for "
+        "this month).",
+    ),
+    Definition(
+        "handoffs_per_person",
+        "Hand-offs per person",
+        "per person",
+        "Hand-offs (a change of worker, with a reason) in the month, divided by the people "
+        "with a conversation open at any time in the month. One worker should stay: lower is "
+        "better.",
+    ),
+    Definition(
+        "waiting_size",
+        "Waiting list size",
+        "people",
+        "Requests on a team's waiting list at the end of the month (today for this month): "
+        "triaged to the team and not yet taken into conversation 1 or closed.",
+    ),
+    Definition(
+        "oldest_wait",
+        "Oldest wait",
+        "days",
+        "The longest any of those requests had waited since triage, in calendar days.",
+    ),
+    Definition(
+        "caseload_per_worker",
+        "Caseload per worker",
+        "conversations",
+        "Open conversations at the end of the month divided by the workers who own at least one.",
+    ),
+    Definition(
+        "family_outcomes_achieved",
+        "Family plan outcomes achieved",
+        "%",
+        "Of the outcomes of family plans closed in the month, the share recorded as sustained "
+        "or significant progress (the Supporting Families framework's). Family plans belong to "
+        "a household, so the ward filter does not apply to them.",
+    ),
+    Definition(
+        "connections_accepted",
+        "Connections accepted",
+        "%",
+        "Of connections to services sent in the month for people in conversations, the share "
+        "accepted (or already completed) by the service.",
+    ),
+    Definition(
+        "connections_declined",
+        "Connections declined",
+        "%",
+        "Of the same connections, the share the service declined.",
+    ),
+    Definition(
+        "connections_no_answer",
+        "Connections with no answer",
+        "%",
+        "Of the same connections, the share still unanswered after their 5 working days. "
+        "The rest are still within their 5 working days.",
+    ),
+    Definition(
+        "ascof_2a",
+        "ASCOF 2A: short-term support with no further request",
+        "%",
+        "Adults (18 or over) whose conversation 2 (short-term, intensive support) ended in the "
+        "month, except those who did not want to go on: the share with no further request for "
+        "ongoing support, that is conversation 2 did not end 'needs conversation 3' or "
+        "'statutory route' and no conversation 3 started for them in the 91 days after. After "
+        "ASCOF 2A (2023–24 onwards): short-term support whose sequel was not long-term support, "
+        "over all sequels.",
+    ),
+)
+BY_KEY = {d.key: d for d in DEFINITIONS}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which conversations to count: a team's, a ward's (or all) over the last `months`."""
+
+    team: str = ""
+    ward: str = ""
+    months: int = 12
+
+    def cache_key(self) -> str:
+        """A key any cache accepts (team and ward names have spaces and dashes)."""
+        named = f"{self.team}\n{self.ward}\n{self.months}".encode()
+        return "conversations.measures." + hashlib.sha256(named).hexdigest()
+
+
+@dataclass
+class Value:
+    """One figure: its value and, for shares and rates, what it was counted from."""
+
+    value: float | None
+    count: int | None = None
+    of: int | None = None
+
+
+@dataclass
+class Month:
+    start: date
+    values: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%b %Y")
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    computed_at: datetime
+    months: list[Month]
+    period: dict[str, Value]  # the whole period (waiting and caseload: now)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every figure as one flat table (CSV, XLSX): each month, then the whole period."""
+        rows = []
+        for month in [*self.months, None]:
+            values = month.values if month else self.period
+            for d in DEFINITIONS:
+                v = values[d.key]
+                rows.append(
+                    {
+                        "month": month.start.strftime("%Y-%m") if month else "period",
+                        "measure": d.label,
+                        "unit": d.unit,
+                        "value": v.value,
+                        "count": v.count,
+                        "of": v.of,
+                    }
+                )
+        return rows
+
+    def data(self) -> dict[str, Any]:
+        """The JSON twin: the scope, when computed, definitions and the figures by measure."""
+        return {
+            "team": self.scope.team or "all",
+            "ward": self.scope.ward or "all",
+            "months": self.scope.months,
+            "computed_at": self.computed_at,
+            "measures": [
+                {
+                    "key": d.key,
+                    "label": d.label,
+                    "unit": d.unit,
+                    "definition": d.definition,
+                    "period": _plain(self.period[d.key]),
+                    "by_month": [
+                        {"month": m.start.strftime("%Y-%m"), **_plain(m.values[d.key])}
+                        for m in self.months
+                    ],
+                }
+                for d in DEFINITIONS
+            ],
+        }
+
+
+def _plain(v: Value) -> dict[str, Any]:
+    return {"value": v.value, "count": v.count, "of": v.of}
+
+
+def figures(scope: Scope, *, now: datetime | None = None) -> Figures:
+    """The scope's figures, computed at most `FRESH_FOR` seconds ago (kept per process)."""
+    kept = cache.get(scope.cache_key())
+    if isinstance(kept, Figures) and now is None:
+        return kept
+    found = measure(scope, now=now)
+    if now is None:
+        cache.set(scope.cache_key(), found, FRESH_FOR)
+    return found
+
+
+def forget() -> None:
+    """Drop kept figures (after synthetic activity is loaded again, and in tests)."""
+    cache.clear()
+
+
+# --- Computing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The period's months: their starts as aware datetimes, and now."""
+
+    starts: list[datetime]
+    now: datetime
+
+    @classmethod
+    def last(cls, months: int, now: datetime) -> Calendar:
+        local = timezone.localtime(now)
+        first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        starts = [first]
+        for _ in range(months - 1):
+            previous = (starts[0] - timedelta(days=1)).replace(day=1)
+            starts.insert(0, previous)
+        return cls(starts, now)
+
+    @property
+    def start(self) -> datetime:
+        return self.starts[0]
+
+    def ends(self) -> list[datetime]:
+        """Each month's end (the next month's start; now for the last)."""
+        return [*self.starts[1:], self.now]
+
+    def index(self, moment: datetime | None) -> int | None:
+        """The month a moment falls in, or None outside the period."""
+        if moment is None or moment < self.start or moment >= self.now:
+            return None
+        return bisect_right(self.starts, moment) - 1
+
+    def weeks(self, i: int) -> float:
+        return (self.ends()[i] - self.starts[i]).total_seconds() / (7 * 86400)
+
+
+@dataclass
+class Row:
+    """A conversation as the measures read it."""
+
+    id: int
+    previous_id: int | None
+    kind: int
+    person_id: str
+    owner_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    request_id: int | None
+    received_at: datetime | None
+    repeat: bool
+
+
+def measure(scope: Scope, *, now: datetime | None = None) -> Figures:
+    """Compute the scope's figures now (or at `now`, for tests)."""
+    now = now or timezone.now()
+    cal = Calendar.last(scope.months, now)
+    rows = _conversations(scope, cal)
+    per_month: list[dict[str, Value]] = [{} for _ in cal.starts]
+    period: dict[str, Value] = {}
+    for measures in (
+        _request_to_c1,
+        _c1_endings,
+        _repeats,
+        _long_term_starts,
+        _handoffs,
+        _caseload,
+        _ascof_2a,
+    ):
+        measures(rows, cal, per_month, period)
+    _waiting(scope, cal, per_month, period)
+    _family_outcomes(scope, cal, per_month, period)
+    _connections(scope, cal, per_month, period)
+    months = [
+        Month(timezone.localtime(s).date(), v) for s, v in zip(cal.starts, per_month, strict=True)
+    ]
+    return Figures(scope, now, months, period)
+
+
+def _in_scope(scope: Scope) -> Q:
+    where = Q()
+    if scope.team:
+        where &= Q(team=scope.team)
+    if scope.ward:
+        where &= Q(ward=scope.ward)
+    return where
+
+
+def _conversations(scope: Scope, cal: Calendar) -> list[Row]:
+    """Conversations open at some time since the period began (and their requests' facts)."""
+    found = Conversation.objects.filter(_in_scope(scope), started_at__lt=cal.now).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=cal.start)
+    )
+    columns = found.values_list(
+        "id",
+        "previous_id",
+        "kind",
+        "person_id",
+        "owner_id",
+        "started_at",
+        "ended_at",
+        "outcome",
+        "request_id",
+        "request__received_at",
+        "request__repeat_of_id",
+    )
+    return [Row(*c[:10], repeat=c[10] is not None) for c in columns.order_by()]
+
+
+Measures = dict[str, Value]
+
+
+def _share(count: int, of: int) -> Value:
+    return Value(round(100 * count / of, 1) if of else None, count, of)
+
+
+def _shares(key: str, counts: list[list[int]], per_month: list[Measures], period: Measures) -> None:
+    """counts[i] = [count, of] for month i: a share per month and for the period."""
+    for i, (count, of) in enumerate(counts):
+        per_month[i][key] = _share(count, of)
+    period[key] = _share(sum(c for c, _ in counts), sum(o for _, o in counts))
+
+
+def nearest_rank(values: list[float], p: float) -> float | None:
+    """The p-th percentile by nearest rank: the smallest value with at least p of all at or
+    under it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def _days(values: list[float], how: str) -> Value:
+    if not values:
+        return Value(None, 0, 0)
+    found = float(median(values)) if how == "median" else nearest_rank(values, 0.9)
+    return Value(round(found, 1) if found is not None else None, len(values), len(values))
+
+
+def _request_to_c1(
+    rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures
+) -> None:
+    waits: list[list[float]] = [[] for _ in cal.starts]
+    for r in rows:
+        i = cal.index(r.started_at)
+        if r.kind == Kind.LISTEN_AND_CONNECT and i is not None and r.received_at is not None:
+            waits[i].append((r.started_at - r.received_at).total_seconds() / 86400)
+    everyone = [w for month in waits for w in month]
+    for key, how in (("request_to_c1_median", "median"), ("request_to_c1_p90", "p90")):
+        for i, month in enumerate(waits):
+            per_month[i][key] = _days(month, how)
+        period[key] = _days(everyone, how)
+
+
+def _c1_endings(
+    rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures
+) -> None:
+    supported = _reached_support(rows)
+    counts = {k: [[0, 0] for _ in cal.starts] for k in ("resolved", "needs_2", "long_term")}
+    for r in rows:
+        i = cal.index(r.ended_at)
+        if r.kind != Kind.LISTEN_AND_CONNECT or i is None:
+            continue
+        for key, hit in (
+            ("resolved", r.outcome == Outcome.RESOLVED),
+            ("needs_2", r.outcome == Outcome.NEEDS_2),
+            ("long_term", r.id in supported),
+        ):
+            counts[key][i][0] += hit
+            counts[key][i][1] += 1
+    _shares("resolved_at_c1", counts["resolved"], per_month, period)
+    _shares("needs_c2", counts["needs_2"], per_month, period)
+    _shares("long_term_support", counts["long_term"], per_month, period)
+
+
+def _support_started(r: Row) -> bool:
+    return r.kind == Kind.GOOD_LIFE and r.ended_at is not None and r.outcome not in NOT_SUPPORT
+
+
+def _reached_support(rows: list[Row]) -> set[int]:
+    """The conversations 1 whose chain (1 → 3, or 1 → 2 → 3) reached a support plan."""
+    by_id = {r.id: r for r in rows}
+    reached = set()
+    for r in rows:
+        if not _support_started(r):
+            continue
+        step: Row | None = r
+        for _ in range(3):  # at most 3 → 2 → 1
+            if step is None or step.previous_id is None:
+                break
+            step = by_id.get(step.previous_id)
+            if step is not None and step.kind == Kind.LISTEN_AND_CONNECT:
+                reached.add(step.id)
+                break
+    return reached
+
+
+def _repeats(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    counts = [[0, 0] for _ in cal.starts]
+    for r in rows:
+        i = cal.index(r.started_at)
+        if r.kind == Kind.LISTEN_AND_CONNECT and i is not None and r.request_id is not None:
+            counts[i][0] += r.repeat
+            counts[i][1] += 1
+    _shares("repeat_requests", counts, per_month, period)
+
+
+def _long_term_starts(
+    rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures
+) -> None:
+    starts = [0 for _ in cal.starts]
+    for r in rows:
+        i = cal.index(r.ended_at)
+        if i is not None and _support_started(r):
+            starts[i] += 1
+    key = "long_term_starts_per_week"
+    for i, n in enumerate(starts):
+        per_month[i][key] = Value(round(n / cal.weeks(i), 2), n, None)
+    weeks = (cal.now - cal.start).total_seconds() / (7 * 86400)
+    period[key] = Value(round(sum(starts) / weeks, 2) if weeks else None, sum(starts), None)
+
+
+def _open_in(r: Row, start: datetime, end: datetime) -> bool:
+    return r.started_at < end and (r.ended_at is None or r.ended_at >= start)
+
+
+def _handoffs(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    ids = {r.id for r in rows}
+    moves = [0 for _ in cal.starts]
+    found = HandOff.objects.filter(at__gte=cal.start, at__lt=cal.now).values_list(
+        "conversation_id", "at"
+    )
+    for conversation_id, at in found:
+        i = cal.index(at)
+        if conversation_id in ids and i is not None:
+            moves[i] += 1
+    ends, key = cal.ends(), "handoffs_per_person"
+    for i, start in enumerate(cal.starts):
+        people = {r.person_id for r in rows if _open_in(r, start, ends[i])}
+        per_month[i][key] = _rate(moves[i], len(people))
+    period[key] = _rate(sum(moves), len({r.person_id for r in rows}))
+
+
+def _rate(count: int, of: int) -> Value:
+    return Value(round(count / of, 2) if of else None, count, of)
+
+
+def _caseload(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    key = "caseload_per_worker"
+    for i, end in enumerate(cal.ends()):
+        held = [r.owner_id for r in rows if r.started_at < end and _still_open(r, end)]
+        per_month[i][key] = _rate(len(held), len(set(held)))
+    period[key] = per_month[-1][key]  # now
+
+
+def _still_open(r: Row, at: datetime) -> bool:
+    return r.ended_at is None or r.ended_at >= at
+
+
+def _ascof_2a(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    ended = [
+        (i, r)
+        for r in rows
+        if r.kind == Kind.CRISIS
+        and r.outcome != Outcome.WITHDRAWN
+        and (i := cal.index(r.ended_at)) is not None
+    ]
+    adults = _adults({r.person_id for _, r in ended}, cal.now)
+    thirds: dict[str, list[datetime]] = defaultdict(list)
+    for r in rows:
+        if r.kind == Kind.GOOD_LIFE:
+            thirds[r.person_id].append(r.started_at)
+    counts = [[0, 0] for _ in cal.starts]
+    for i, r in ended:
+        if r.person_id not in adults:
+            continue
+        assert r.ended_at is not None
+        horizon = r.ended_at + timedelta(days=SEQUEL_DAYS)
+        further = r.outcome in {Outcome.NEEDS_3, Outcome.STATUTORY} or any(
+            r.ended_at <= s < horizon for s in thirds[r.person_id]
+        )
+        counts[i][0] += not further
+        counts[i][1] += 1
+    _shares("ascof_2a", counts, per_month, period)
+
+
+def _adults(person_ids: Iterable[str], now: datetime) -> set[str]:
+    """Those of the people 18 or over today (by their published date of birth)."""
+    today = timezone.localtime(now).date()
+    born_by = today.replace(year=today.year - ADULT_AGE)
+    ids = list(person_ids)
+    adults: set[str] = set()
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        adults.update(
+            Person.objects.filter(person_id__in=chunk, date_of_birth__lte=born_by).values_list(
+                "person_id", flat=True
+            )
+        )
+    return adults
+
+
+def _waiting(scope: Scope, cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    """Each month end's waiting list, rebuilt from when requests were triaged and left it."""
+    stays = list(_waiting_stays(scope, cal))
+    for i, end in enumerate(cal.ends()):
+        waits = [
+            (end - on).total_seconds() / 86400
+            for on, off in stays
+            if on <= end and (off is None or off > end)
+        ]
+        per_month[i]["waiting_size"] = Value(len(waits))
+        per_month[i]["oldest_wait"] = Value(round(max(waits), 1) if waits else None)
+    period["waiting_size"] = per_month[-1]["waiting_size"]
+    period["oldest_wait"] = per_month[-1]["oldest_wait"]
+
+
+def _waiting_stays(scope: Scope, cal: Calendar) -> Iterable[tuple[datetime, datetime | None]]:
+    """(on the list since, off it at) for requests triaged to a team's list: off when the first
+    conversation started or the request closed, still on while it waits."""
+    on_list = Request.objects.filter(
+        route=Route.TARGETED, triaged_at__isnull=False, triaged_at__lt=cal.now
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cal.start))
+    if scope.team:
+        on_list = on_list.filter(team=scope.team)
+    if scope.ward:
+        ward = Person.objects.filter(person_id=OuterRef("person_id")).values("ward")[:1]
+        on_list = on_list.annotate(person_ward=Subquery(ward)).filter(person_ward=scope.ward)
+    first = (
+        Conversation.objects.filter(request_id=OuterRef("pk"))
+        .order_by("started_at")
+        .values("started_at")[:1]
+    )
+    rows = on_list.annotate(first_conversation=Subquery(first)).values_list(
+        "triaged_at", "closed_at", "first_conversation", "status"
+    )
+    for triaged, closed, conversation, status in rows.order_by():
+        offs = [t for t in (closed, conversation) if t is not None]
+        if triaged is None or (not offs and status != RequestStatus.WAITING_LIST):
+            continue  # left the list some other way, with no time recorded
+        yield triaged, min(offs) if offs else None
+
+
+def _family_outcomes(
+    scope: Scope, cal: Calendar, per_month: list[Measures], period: Measures
+) -> None:
+    found = FamilyOutcome.objects.filter(
+        plan__closed_at__gte=cal.start, plan__closed_at__lt=cal.now
+    ).exclude(achieved="")
+    if scope.team:
+        found = found.filter(plan__team=scope.team)
+    counts = [[0, 0] for _ in cal.starts]
+    for closed, achieved in found.values_list("plan__closed_at", "achieved").order_by():
+        i = cal.index(closed)
+        if i is not None:
+            counts[i][0] += achieved in ACHIEVED
+            counts[i][1] += 1
+    _shares("family_outcomes_achieved", counts, per_month, period)
+
+
+def _connections(scope: Scope, cal: Calendar, per_month: list[Measures], period: Measures) -> None:
+    conversations: QuerySet[Conversation] = Conversation.objects.filter(
+        _in_scope(scope), request__isnull=False
+    )
+    sent = Connection.objects.filter(
+        sent_at__gte=cal.start,
+        sent_at__lt=cal.now,
+        request_id__in=conversations.values("request_id"),
+    )
+    counts = {k: [[0, 0] for _ in cal.starts] for k in ("accepted", "declined", "no_answer")}
+    for at, status, due in sent.values_list("sent_at", "status", "answer_due").order_by():
+        i = cal.index(at)
+        if i is None:
+            continue
+        for key, hit in (
+            ("accepted", status in ACCEPTED),
+            ("declined", status == ConnectionStatus.DECLINED),
+            ("no_answer", status == ConnectionStatus.SENT and due < cal.now),
+        ):
+            counts[key][i][0] += hit
+            counts[key][i][1] += 1
+    for key in ("accepted", "declined", "no_answer"):
+        _shares(f"connections_{key}", counts[key], per_month, period)
+
+
+def teams_and_wards() -> tuple[list[str], list[str]]:
+    """The teams and wards that hold conversations (the page's choices)."""
+    teams = Conversation.objects.order_by("team").values_list("team", flat=True).distinct()
+    wards = (
+        Conversation.objects.exclude(ward="")
+        .order_by("ward")
+        .values_list("ward", flat=True)
+        .distinct()
+    )
+    return list(teams), list(wards)
