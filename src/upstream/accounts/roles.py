@@ -139,6 +139,12 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.TEAM_MANAGER, Role.COMMISSIONER, Role.ANALYST}),
     ),
     NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    # Three Conversations (issue 13): the team's measures, month by month.
+    NavItem(
+        "Team measures",
+        "conv_measures:page",
+        frozenset({Role.TEAM_MANAGER, Role.COMMISSIONER}),
+    ),
     # Citizens and partner professionals at the front door (issue 12): ask, refer and follow.
     NavItem("Ask for help", "frontdoor_public:ask", frozenset({Role.CITIZEN})),
     NavItem("Your requests", "frontdoor_public:my-requests", frozenset({Role.CITIZEN})),
