@@ -139,6 +139,9 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.TEAM_MANAGER, Role.COMMISSIONER, Role.ANALYST}),
     ),
     NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    # Reviews and the day's overdue work (issue 13): what is due surfaces to its owner each day.
+    NavItem("Due today", "reviews:due", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    NavItem("Reviews", "reviews:list", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
     # Three Conversations (issue 13): the team's measures, month by month.
     NavItem(
         "Team measures",
