@@ -124,8 +124,10 @@ NAVIGATION: list[NavItem] = [
         "frontdoor:new",
         frozenset({Role.FRONT_DOOR_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER}),
     ),
+    # The waiting list people are picked up from (issue 13: conversations); the front door's
+    # read-only list stays at /front-door/waiting-list/.
     NavItem(
-        "Waiting list", "frontdoor:waiting-list", frozenset({Role.TEAM_MANAGER, Role.PRACTITIONER})
+        "Waiting list", "conversations:waiting", frozenset({Role.TEAM_MANAGER, Role.PRACTITIONER})
     ),
     NavItem("Safeguarding", "frontdoor:safeguarding", frozenset({Role.TEAM_MANAGER})),
     NavItem(
@@ -139,6 +141,12 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.TEAM_MANAGER, Role.COMMISSIONER, Role.ANALYST}),
     ),
     NavItem("Caseload", "casework:caseload", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    # Three Conversations (issue 13): the worker's own conversations and the team's.
+    NavItem(
+        "My conversations", "conversations:mine", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+    ),
+    NavItem("Team conversations", "conversations:team", frozenset({Role.TEAM_MANAGER})),
+    NavItem("Practical help budget", "conversations:budget", frozenset({Role.TEAM_MANAGER})),
     # Reviews and the day's overdue work (issue 13): what is due surfaces to its owner each day.
     NavItem("Due today", "reviews:due", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
     NavItem("Reviews", "reviews:list", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("upstream.frontdoor.public_urls")),
     path("", include("upstream.frontdoor.urls")),
     path("", include("upstream.frontdoor.provider_urls")),
+    path("", include("upstream.conversations.urls")),
     path("", include("upstream.conversations.reviews_urls")),
     path("", include("upstream.conversations.measures_urls")),
     path("governance/", include("upstream.oversight.urls")),
