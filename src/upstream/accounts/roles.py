@@ -150,6 +150,17 @@ NAVIGATION: list[NavItem] = [
     # Reviews and the day's overdue work (issue 13): what is due surfaces to its owner each day.
     NavItem("Due today", "reviews:due", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
     NavItem("Reviews", "reviews:list", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
+    # Team around the family (issue 13): key workers' plans, and every member's own actions.
+    NavItem(
+        "Family plans",
+        "families:plans",
+        frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}),
+    ),
+    NavItem(
+        "Family plan actions",
+        "families:my-actions",
+        frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}),
+    ),
     # Three Conversations (issue 13): the team's measures, month by month.
     NavItem(
         "Team measures",

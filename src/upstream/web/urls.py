@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("upstream.frontdoor.urls")),
     path("", include("upstream.frontdoor.provider_urls")),
     path("", include("upstream.conversations.urls")),
+    path("", include("upstream.conversations.families_urls")),
     path("", include("upstream.conversations.reviews_urls")),
     path("", include("upstream.conversations.measures_urls")),
     path("governance/", include("upstream.oversight.urls")),
