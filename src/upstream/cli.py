@@ -88,6 +88,7 @@ def _register_commands() -> None:
     from upstream.jobs import (
         audit,
         casework,
+        cld,
         demo,
         directory,
         economics,
@@ -109,6 +110,7 @@ def _register_commands() -> None:
         casework,
         frontdoor,
         frontdoor_api,  # adds `frontdoor api-key` to frontdoor's group
+        cld,  # `cld export`, and `reviews check` and `reviews overdue`
         audit,
         identify,
         triage,
