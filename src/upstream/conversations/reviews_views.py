@@ -40,7 +40,7 @@ COLUMNS = (
     lists.Column("who", "Who", ""),
     lists.Column("about", "About", ""),
     lists.Column("due", "Due", "due_on"),
-    lists.Column("state", "", ""),
+    lists.Column("state", "When", ""),
     lists.Column("worker", "Worker", ""),
 )
 
