@@ -162,6 +162,7 @@ def test_conversation_1_to_2_keeps_the_owner_and_2_ends_stable(triaged_request: 
         first,
         triaged_request,
     )
+    assert second.what_matters == first.what_matters, "told once, not asked again"
     assert Allocation.objects.filter(worker=me, ended_at__isnull=True).exists(), "the worker stays"
     step = crisis.add_step(
         act(me),

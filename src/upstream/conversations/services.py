@@ -181,6 +181,8 @@ def _next(conversation: Conversation, kind: int, now: datetime) -> Conversation:
         ward=conversation.ward,
         risk=conversation.risk,
         started_at=now,
+        # Told once: what matters and their strengths carry on into the next conversation.
+        **{name: getattr(conversation, name) for name in LISTENING_FIELDS if name != "notes"},
     )
 
 
@@ -303,7 +305,7 @@ def _move_key_worker(conversation: Conversation, target: User, by: User, now: da
         worker=target,
         allocated_by=by,
         allocated_at=now,
-        basis=Allocation.Basis.REQUEST,
+        basis=Allocation.Basis.CASELOAD,
     )
 
 

@@ -304,7 +304,14 @@ def _story(actor: Actor, user: User, conversation: Conversation) -> tuple[Known 
     when this viewer has no basis for their records (the owner after the work ended)."""
     try:
         return (
-            what_is_known(actor, user, conversation.person_id, view="conversation", audited=False),
+            what_is_known(
+                actor,
+                user,
+                conversation.person_id,
+                view="conversation",
+                exclude=conversation.request,
+                audited=False,
+            ),
             "",
         )
     except Denied as refused:

@@ -193,7 +193,9 @@ def _key_worker(request: Request, worker: User, by: User, now: datetime) -> None
         worker=worker,
         allocated_by=by,
         allocated_at=now,
-        basis=Allocation.Basis.REQUEST,
+        # The person is on the team's caseload now, with a key worker: no longer the front
+        # door's request-taking relationship (which the story of what is known leaves out).
+        basis=Allocation.Basis.CASELOAD,
     )
 
 
