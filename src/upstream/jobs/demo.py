@@ -16,7 +16,15 @@ import typer
 
 from upstream.economics.examples import appraise_examples
 from upstream.errors import InputError
-from upstream.jobs import casework, directory, frontdoor, frontdoor_activity, identify, insight
+from upstream.jobs import (
+    casework,
+    conversations_activity,
+    directory,
+    frontdoor,
+    frontdoor_activity,
+    identify,
+    insight,
+)
 from upstream.jobs.database import operational_database
 from upstream.jobs.output import console
 
@@ -75,6 +83,11 @@ PIPELINE: tuple[Step, ...] = (
         "frontdoor",
         "a synthetic year of front-door requests, triage, consent, safeguarding and connections",
         frontdoor_activity.activity_step,
+    ),
+    Step(
+        "conversations",
+        "the year continued into conversations, family plans, meetings and reviews",
+        conversations_activity.activity_step,
     ),
 )
 

@@ -258,8 +258,10 @@ def remove_synthetic() -> dict[str, int]:
         Request,
         SafeguardingConcern,
     )
+    from upstream.jobs.conversations_activity import remove_synthetic as remove_conversations
     from upstream.synth.activity import REQUEST_PREFIX
 
+    remove_conversations()  # conversations (issue 13) protect the requests they started from
     synthetic = Request.objects.filter(reference__startswith=REQUEST_PREFIX)
     removed = {"allocations": _remove_allocations(synthetic)}
     Request.objects.filter(repeat_of__in=synthetic).update(repeat_of=None)
