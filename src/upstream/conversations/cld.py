@@ -170,32 +170,37 @@ class Export:
 
 def build(period: Quarter, *, la_code: str) -> Export:
     """The quarter's rows, checked; raises `InputError` naming the first bad row and field."""
-    people: dict[str, Person | None] = {}
+    events = list(_events(period))
+    people = _people({event["person_id"] for event in events})
+    tokens: dict[str, str] = {}
     rows: list[dict[str, str]] = []
-    left_out = 0
-    for event in _events(period):
-        person = _person(people, event.pop("person_id"))
+    for event in events:
+        person = people.get(event.pop("person_id"))
         start = date.fromisoformat(event["Event_Start_Date"])
-        if (
-            person is None
-            or person.date_of_birth is None
-            or _years(person.date_of_birth, start) < ADULT
-        ):
-            left_out += 1
+        born = person.date_of_birth if person is not None else None
+        if person is None or born is None or _years(born, start) < ADULT:
             continue
-        rows.append(_row(period, la_code, person, event))
+        if person.person_id not in tokens:
+            tokens[person.person_id] = pseudonym_for(person.person_id)
+        rows.append(_row(period, la_code, person, tokens[person.person_id], event))
     rows.sort(key=lambda r: (r["Event_Type"], r["Event_Start_Date"], r["Event_Reference"]))
     check(rows, period)
-    return Export(rows, left_out)
+    return Export(rows, left_out=len(events) - len(rows))
 
 
-def _person(cache: dict[str, Person | None], person_id: str) -> Person | None:
-    if person_id not in cache:
-        cache[person_id] = Person.objects.filter(person_id=person_id).first() if person_id else None
-    return cache[person_id]
+def _people(ids: set[str]) -> dict[str, Person]:
+    """The published people the events are about, fetched in chunks (SQLite's variable limit)."""
+    wanted = sorted(i for i in ids if i)
+    found: dict[str, Person] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = Person.objects.filter(person_id__in=wanted[start : start + 500])
+        found.update((p.person_id, p) for p in chunk)
+    return found
 
 
-def _row(period: Quarter, la_code: str, person: Person, event: dict[str, str]) -> dict[str, str]:
+def _row(
+    period: Quarter, la_code: str, person: Person, token: str, event: dict[str, str]
+) -> dict[str, str]:
     born = person.date_of_birth
     assert born is not None
     row = dict.fromkeys(FIELDS, "")
@@ -204,7 +209,7 @@ def _row(period: Quarter, la_code: str, person: Person, event: dict[str, str]) -
         Reporting_Period_Start_Date=period.start.isoformat(),
         Reporting_Period_End_Date=period.end.isoformat(),
         Client_Type="Service User",
-        LA_Person_Unique_Identifier=pseudonym_for(person.person_id),
+        LA_Person_Unique_Identifier=token,
         Gender={"M": "Male", "F": "Female"}.get(person.sex, "Not Known"),
         Date_of_Birth=born.replace(day=1).isoformat(),  # month and year only
         Primary_Support_Reason="Unknown",  # not determined before the care pathway
