@@ -21,11 +21,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from statistics import median
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import F, FloatField, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from upstream.conversations.models import (
@@ -286,9 +288,13 @@ def forget() -> None:
 # --- Computing ----------------------------------------------------------------------------
 
 
+DAY = 86400.0
+
+
 @dataclass(frozen=True)
 class Calendar:
-    """The period's months: their starts as aware datetimes, and now."""
+    """The period's months: their starts (aware, for the database and the labels) and, for
+    counting, the same moments as seconds since 1970 (`edges`: each start, then now)."""
 
     starts: list[datetime]
     now: datetime
@@ -307,34 +313,63 @@ class Calendar:
     def start(self) -> datetime:
         return self.starts[0]
 
-    def ends(self) -> list[datetime]:
-        """Each month's end (the next month's start; now for the last)."""
-        return [*self.starts[1:], self.now]
+    @cached_property
+    def edges(self) -> list[float]:
+        return [s.timestamp() for s in self.starts] + [self.now.timestamp()]
 
-    def index(self, moment: datetime | None) -> int | None:
+    def ends(self) -> list[float]:
+        """Each month's end (the next month's start; now for the last)."""
+        return self.edges[1:]
+
+    def index(self, moment: float | None) -> int | None:
         """The month a moment falls in, or None outside the period."""
-        if moment is None or moment < self.start or moment >= self.now:
+        edges = self.edges
+        if moment is None or moment < edges[0] or moment >= edges[-1]:
             return None
-        return bisect_right(self.starts, moment) - 1
+        return bisect_right(edges, moment) - 1
 
     def weeks(self, i: int) -> float:
-        return (self.ends()[i] - self.starts[i]).total_seconds() / (7 * 86400)
+        return (self.edges[i + 1] - self.edges[i]) / (7 * DAY)
+
+
+def seconds(
+    rows: QuerySet[Any], names: tuple[str, ...], times: frozenset[str]
+) -> list[tuple[Any, ...]]:
+    """`rows.values_list(*names)`, with the datetime fields in `times` as seconds since 1970.
+    PostgreSQL sends those as numbers: parsing a city's hundreds of thousands of timestamps
+    in Python takes seconds (psycopg's text loader), a float a fraction of that. Other
+    databases' datetimes are converted here."""
+    if connection.vendor == "postgresql":
+        epoch = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        alias = {name: f"{name.replace('__', '_')}_seconds" for name in times}
+        rows = rows.annotate(
+            **{alias[n]: Func(F(n), template=epoch, output_field=FloatField()) for n in times}
+        )
+        return list(rows.values_list(*(alias.get(n, n) for n in names)).order_by())
+    moments = [i for i, n in enumerate(names) if n in times]
+    return [
+        tuple(
+            row[i].timestamp() if i in moments and row[i] is not None else row[i]
+            for i in range(len(names))
+        )
+        for row in rows.values_list(*names).order_by()
+    ]
 
 
 @dataclass
 class Row:
-    """A conversation as the measures read it."""
+    """A conversation as the measures read it (moments in seconds since 1970)."""
 
     id: int
     previous_id: int | None
     kind: int
     person_id: str
     owner_id: int
-    started_at: datetime
-    ended_at: datetime | None
+    started: float
+    ended: float | None
     outcome: str
     request_id: int | None
-    received_at: datetime | None
+    received: float | None
     repeat: bool
 
 
@@ -373,25 +408,47 @@ def _in_scope(scope: Scope) -> Q:
     return where
 
 
+CONVERSATION_TIMES = frozenset({"started_at", "ended_at", "request__received_at"})
+
+
 def _conversations(scope: Scope, cal: Calendar) -> list[Row]:
     """Conversations open at some time since the period began (and their requests' facts)."""
     found = Conversation.objects.filter(_in_scope(scope), started_at__lt=cal.now).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=cal.start)
     )
-    columns = found.values_list(
-        "id",
-        "previous_id",
-        "kind",
-        "person_id",
-        "owner_id",
-        "started_at",
-        "ended_at",
-        "outcome",
-        "request_id",
-        "request__received_at",
-        "request__repeat_of_id",
+    columns = seconds(  # the repeat is whether the request repeats another
+        found,
+        (
+            "id",
+            "previous_id",
+            "kind",
+            "person_id",
+            "owner_id",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "request_id",
+            "request__received_at",
+            "request__repeat_of_id",
+        ),
+        CONVERSATION_TIMES,
     )
-    return [Row(*c[:10], repeat=c[10] is not None) for c in columns.order_by()]
+    return [
+        Row(
+            pk,
+            previous,
+            kind,
+            person,
+            owner,
+            started,
+            ended,
+            outcome,
+            request,
+            received,
+            bool(repeat),
+        )
+        for pk, previous, kind, person, owner, started, ended, outcome, request, received, repeat in columns
+    ]
 
 
 Measures = dict[str, Value]
@@ -429,9 +486,9 @@ def _request_to_c1(
 ) -> None:
     waits: list[list[float]] = [[] for _ in cal.starts]
     for r in rows:
-        i = cal.index(r.started_at)
-        if r.kind == Kind.LISTEN_AND_CONNECT and i is not None and r.received_at is not None:
-            waits[i].append((r.started_at - r.received_at).total_seconds() / 86400)
+        i = cal.index(r.started)
+        if r.kind == Kind.LISTEN_AND_CONNECT and i is not None and r.received is not None:
+            waits[i].append((r.started - r.received) / DAY)
     everyone = [w for month in waits for w in month]
     for key, how in (("request_to_c1_median", "median"), ("request_to_c1_p90", "p90")):
         for i, month in enumerate(waits):
@@ -445,7 +502,7 @@ def _c1_endings(
     supported = _reached_support(rows)
     counts = {k: [[0, 0] for _ in cal.starts] for k in ("resolved", "needs_2", "long_term")}
     for r in rows:
-        i = cal.index(r.ended_at)
+        i = cal.index(r.ended)
         if r.kind != Kind.LISTEN_AND_CONNECT or i is None:
             continue
         for key, hit in (
@@ -461,7 +518,7 @@ def _c1_endings(
 
 
 def _support_started(r: Row) -> bool:
-    return r.kind == Kind.GOOD_LIFE and r.ended_at is not None and r.outcome not in NOT_SUPPORT
+    return r.kind == Kind.GOOD_LIFE and r.ended is not None and r.outcome not in NOT_SUPPORT
 
 
 def _reached_support(rows: list[Row]) -> set[int]:
@@ -485,7 +542,7 @@ def _reached_support(rows: list[Row]) -> set[int]:
 def _repeats(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
     counts = [[0, 0] for _ in cal.starts]
     for r in rows:
-        i = cal.index(r.started_at)
+        i = cal.index(r.started)
         if r.kind == Kind.LISTEN_AND_CONNECT and i is not None and r.request_id is not None:
             counts[i][0] += r.repeat
             counts[i][1] += 1
@@ -497,34 +554,35 @@ def _long_term_starts(
 ) -> None:
     starts = [0 for _ in cal.starts]
     for r in rows:
-        i = cal.index(r.ended_at)
+        i = cal.index(r.ended)
         if i is not None and _support_started(r):
             starts[i] += 1
     key = "long_term_starts_per_week"
     for i, n in enumerate(starts):
         per_month[i][key] = Value(round(n / cal.weeks(i), 2), n, None)
-    weeks = (cal.now - cal.start).total_seconds() / (7 * 86400)
+    weeks = (cal.edges[-1] - cal.edges[0]) / (7 * DAY)
     period[key] = Value(round(sum(starts) / weeks, 2) if weeks else None, sum(starts), None)
-
-
-def _open_in(r: Row, start: datetime, end: datetime) -> bool:
-    return r.started_at < end and (r.ended_at is None or r.ended_at >= start)
 
 
 def _handoffs(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
     ids = {r.id for r in rows}
     moves = [0 for _ in cal.starts]
-    found = HandOff.objects.filter(at__gte=cal.start, at__lt=cal.now).values_list(
-        "conversation_id", "at"
-    )
-    for conversation_id, at in found:
+    found = HandOff.objects.filter(at__gte=cal.start, at__lt=cal.now)
+    for conversation_id, at in seconds(found, ("conversation_id", "at"), frozenset({"at"})):
         i = cal.index(at)
         if conversation_id in ids and i is not None:
             moves[i] += 1
-    ends, key = cal.ends(), "handoffs_per_person"
-    for i, start in enumerate(cal.starts):
-        people = {r.person_id for r in rows if _open_in(r, start, ends[i])}
-        per_month[i][key] = _rate(moves[i], len(people))
+    people: list[set[str]] = [set() for _ in cal.starts]
+    for r in rows:  # each person in every month their conversation was open
+        first = cal.index(max(r.started, cal.edges[0]))
+        last = cal.index(min(r.ended, cal.edges[-1] - 1)) if r.ended is not None else None
+        if first is None:
+            continue
+        for i in range(first, (last if last is not None else len(people) - 1) + 1):
+            people[i].add(r.person_id)
+    key = "handoffs_per_person"
+    for i in range(len(cal.starts)):
+        per_month[i][key] = _rate(moves[i], len(people[i]))
     period[key] = _rate(sum(moves), len({r.person_id for r in rows}))
 
 
@@ -535,13 +593,9 @@ def _rate(count: int, of: int) -> Value:
 def _caseload(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
     key = "caseload_per_worker"
     for i, end in enumerate(cal.ends()):
-        held = [r.owner_id for r in rows if r.started_at < end and _still_open(r, end)]
+        held = [r.owner_id for r in rows if r.started < end and (r.ended is None or r.ended >= end)]
         per_month[i][key] = _rate(len(held), len(set(held)))
     period[key] = per_month[-1][key]  # now
-
-
-def _still_open(r: Row, at: datetime) -> bool:
-    return r.ended_at is None or r.ended_at >= at
 
 
 def _ascof_2a(rows: list[Row], cal: Calendar, per_month: list[Measures], period: Measures) -> None:
@@ -550,21 +604,20 @@ def _ascof_2a(rows: list[Row], cal: Calendar, per_month: list[Measures], period:
         for r in rows
         if r.kind == Kind.CRISIS
         and r.outcome != Outcome.WITHDRAWN
-        and (i := cal.index(r.ended_at)) is not None
+        and (i := cal.index(r.ended)) is not None
     ]
     adults = _adults({r.person_id for _, r in ended}, cal.now)
-    thirds: dict[str, list[datetime]] = defaultdict(list)
+    thirds: dict[str, list[float]] = defaultdict(list)
     for r in rows:
         if r.kind == Kind.GOOD_LIFE:
-            thirds[r.person_id].append(r.started_at)
+            thirds[r.person_id].append(r.started)
     counts = [[0, 0] for _ in cal.starts]
     for i, r in ended:
-        if r.person_id not in adults:
+        if r.person_id not in adults or r.ended is None:
             continue
-        assert r.ended_at is not None
-        horizon = r.ended_at + timedelta(days=SEQUEL_DAYS)
+        horizon = r.ended + SEQUEL_DAYS * DAY
         further = r.outcome in {Outcome.NEEDS_3, Outcome.STATUTORY} or any(
-            r.ended_at <= s < horizon for s in thirds[r.person_id]
+            r.ended <= s < horizon for s in thirds[r.person_id]
         )
         counts[i][0] += not further
         counts[i][1] += 1
@@ -591,18 +644,14 @@ def _waiting(scope: Scope, cal: Calendar, per_month: list[Measures], period: Mea
     """Each month end's waiting list, rebuilt from when requests were triaged and left it."""
     stays = list(_waiting_stays(scope, cal))
     for i, end in enumerate(cal.ends()):
-        waits = [
-            (end - on).total_seconds() / 86400
-            for on, off in stays
-            if on <= end and (off is None or off > end)
-        ]
+        waits = [(end - on) / DAY for on, off in stays if on <= end and (off is None or off > end)]
         per_month[i]["waiting_size"] = Value(len(waits))
         per_month[i]["oldest_wait"] = Value(round(max(waits), 1) if waits else None)
     period["waiting_size"] = per_month[-1]["waiting_size"]
     period["oldest_wait"] = per_month[-1]["oldest_wait"]
 
 
-def _waiting_stays(scope: Scope, cal: Calendar) -> Iterable[tuple[datetime, datetime | None]]:
+def _waiting_stays(scope: Scope, cal: Calendar) -> Iterable[tuple[float, float | None]]:
     """(on the list since, off it at) for requests triaged to a team's list: off when the first
     conversation started or the request closed, still on while it waits."""
     on_list = Request.objects.filter(
@@ -613,16 +662,20 @@ def _waiting_stays(scope: Scope, cal: Calendar) -> Iterable[tuple[datetime, date
     if scope.ward:
         ward = Person.objects.filter(person_id=OuterRef("person_id")).values("ward")[:1]
         on_list = on_list.annotate(person_ward=Subquery(ward)).filter(person_ward=scope.ward)
-    first = (
-        Conversation.objects.filter(request_id=OuterRef("pk"))
-        .order_by("started_at")
-        .values("started_at")[:1]
+    first: dict[int, float] = {}
+    began = Conversation.objects.filter(request__in=on_list.values("pk"))
+    for request_id, started in seconds(
+        began, ("request_id", "started_at"), frozenset({"started_at"})
+    ):
+        if request_id not in first or started < first[request_id]:
+            first[request_id] = started
+    rows = seconds(
+        on_list,
+        ("pk", "triaged_at", "closed_at", "status"),
+        frozenset({"triaged_at", "closed_at"}),
     )
-    rows = on_list.annotate(first_conversation=Subquery(first)).values_list(
-        "triaged_at", "closed_at", "first_conversation", "status"
-    )
-    for triaged, closed, conversation, status in rows.order_by():
-        offs = [t for t in (closed, conversation) if t is not None]
+    for pk, triaged, closed, status in rows:
+        offs = [t for t in (closed, first.get(pk)) if t is not None]
         if triaged is None or (not offs and status != RequestStatus.WAITING_LIST):
             continue  # left the list some other way, with no time recorded
         yield triaged, min(offs) if offs else None
@@ -637,7 +690,8 @@ def _family_outcomes(
     if scope.team:
         found = found.filter(plan__team=scope.team)
     counts = [[0, 0] for _ in cal.starts]
-    for closed, achieved in found.values_list("plan__closed_at", "achieved").order_by():
+    closed_at = frozenset({"plan__closed_at"})
+    for closed, achieved in seconds(found, ("plan__closed_at", "achieved"), closed_at):
         i = cal.index(closed)
         if i is not None:
             counts[i][0] += achieved in ACHIEVED
@@ -654,20 +708,32 @@ def _connections(scope: Scope, cal: Calendar, per_month: list[Measures], period:
         sent_at__lt=cal.now,
         request_id__in=conversations.values("request_id"),
     )
+    now = cal.edges[-1]
     counts = {k: [[0, 0] for _ in cal.starts] for k in ("accepted", "declined", "no_answer")}
-    for at, status, due in sent.values_list("sent_at", "status", "answer_due").order_by():
+    moments = frozenset({"sent_at", "answer_due"})
+    for at, status, due in seconds(sent, ("sent_at", "status", "answer_due"), moments):
         i = cal.index(at)
         if i is None:
             continue
         for key, hit in (
             ("accepted", status in ACCEPTED),
             ("declined", status == ConnectionStatus.DECLINED),
-            ("no_answer", status == ConnectionStatus.SENT and due < cal.now),
+            ("no_answer", status == ConnectionStatus.SENT and due < now),
         ):
             counts[key][i][0] += hit
             counts[key][i][1] += 1
     for key in ("accepted", "declined", "no_answer"):
         _shares(f"connections_{key}", counts[key], per_month, period)
+
+
+def choices() -> tuple[list[str], list[str]]:
+    """`teams_and_wards`, kept as long as figures are."""
+    kept = cache.get("conversations.measures.choices")
+    if isinstance(kept, tuple):
+        return kept
+    found = teams_and_wards()
+    cache.set("conversations.measures.choices", found, FRESH_FOR)
+    return found
 
 
 def teams_and_wards() -> tuple[list[str], list[str]]:

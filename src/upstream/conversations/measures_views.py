@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 
 from upstream.accounts.models import User
@@ -38,7 +41,7 @@ def measures_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
     actor = Actor.from_request(request)
     if user.role_enum not in MEASURE_ROLES:
         raise refuse(actor, "conversations.measures", "Your role does not include team measures.")
-    teams, wards = measures.teams_and_wards()
+    teams, wards = measures.choices()
     if user.team and user.team not in teams:
         teams = sorted([*teams, user.team])
     scope, errors = _scope(request, user, teams, wards)
@@ -105,10 +108,23 @@ def _context(
         "wards": wards,
         "month_choices": measures.MONTH_CHOICES,
         "errors": errors,
-        "charts": [trend(found, d) for d in measures.DEFINITIONS],
+        "sections": sections(found),
         "fresh_minutes": measures.FRESH_FOR // 60,
         "query": _query(found.scope),
     }
+
+
+def sections(found: measures.Figures) -> str:
+    """The page's figures as HTML, rendered once per computed figures and kept as long as
+    they are: a dozen charts and tables cost more to render than the rest of the page."""
+    key = f"{found.scope.cache_key()}.html.{found.computed_at.timestamp()}"
+    html = cache.get(key)
+    if not isinstance(html, str):
+        charts = [trend(found, d) for d in measures.DEFINITIONS]
+        html = render_to_string("conversations/measures/_figures.html", {"charts": charts})
+        cache.set(key, html, measures.FRESH_FOR)
+    shown: str = mark_safe(html)  # our own template's output, escaped as it rendered
+    return shown
 
 
 def _query(scope: measures.Scope) -> str:

@@ -92,7 +92,7 @@ def load_conversations(*, seed: int, now: datetime) -> Loaded:
     if not requests:
         return Loaded({}, skipped="no synthetic requests for early help: run the frontdoor step")
     with transaction.atomic():
-        users = _users()
+        users = ensure_users()
         work = generate_conversations(
             requests,
             _workers(users),
@@ -102,7 +102,7 @@ def load_conversations(*, seed: int, now: datetime) -> Loaded:
             seed=seed,
         )
         remove_synthetic()
-        counts = _Writer(work, users).write()
+        counts = write_work(work, users)
         _audit(counts)
     measures.forget()
     return Loaded(counts, clock.perf_counter() - started)
@@ -195,7 +195,7 @@ def _age(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _users() -> dict[str, User]:
+def ensure_users() -> dict[str, User]:
     """The demo accounts and the synthetic workers, by username."""
     from upstream.accounts.demo import ensure_demo_users
     from upstream.accounts.models import User
@@ -286,6 +286,11 @@ def remove_synthetic() -> dict[str, int]:
 
 
 # --- Writing ------------------------------------------------------------------------------
+
+
+def write_work(work: Work, users: dict[str, User]) -> dict[str, int]:
+    """Write the drawn work (inside the caller's transaction); returns the counts."""
+    return _Writer(work, users).write()
 
 
 class _Writer:
