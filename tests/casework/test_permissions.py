@@ -11,7 +11,15 @@ from upstream.governance.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 CASEWORKERS = [Role.PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR_OFFICER]
-NO_RECORDS = [Role.CITIZEN, Role.COMMISSIONER, Role.ADMINISTRATOR]
+# Roles that see no one's agency records: partners see only what the front door shares with
+# them (their referrals, their organisation's connections), never the published records.
+NO_RECORDS = [
+    Role.CITIZEN,
+    Role.COMMISSIONER,
+    Role.ADMINISTRATOR,
+    Role.PARTNER_PROFESSIONAL,
+    Role.SERVICE_PROVIDER,
+]
 
 
 def denied_and_audited(response, action: str) -> None:  # type: ignore[no-untyped-def]
