@@ -146,7 +146,6 @@ NAVIGATION: list[NavItem] = [
         "My conversations", "conversations:mine", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
     ),
     NavItem("Team conversations", "conversations:team", frozenset({Role.TEAM_MANAGER})),
-    NavItem("Practical help budget", "conversations:budget", frozenset({Role.TEAM_MANAGER})),
     # Reviews and the day's overdue work (issue 13): what is due surfaces to its owner each day.
     NavItem("Due today", "reviews:due", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
     NavItem("Reviews", "reviews:list", frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})),
