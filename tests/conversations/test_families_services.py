@@ -49,6 +49,8 @@ def test_a_key_worker_starts_a_plan_and_is_its_first_member(family: dict[str, An
     (member,) = plan.members.all()
     assert member.user == worker and member.role == "Key worker" and member.name == "Kim Ward"
     assert AuditEntry.objects.filter(action="families.plan.start", household=plan.household_id)
+    (review,) = plan.reviews.all()
+    assert review.due_on > timezone.localdate() and review.held_at is None
 
 
 def test_a_household_has_one_open_plan_at_a_time(family: dict[str, Any]) -> None:

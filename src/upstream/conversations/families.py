@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
+from upstream.conversations import reviews
 from upstream.conversations.models import (
     Achieved,
     FamilyAction,
@@ -95,7 +96,7 @@ class MeetingAsked:
 
 def start_plan(actor: Actor, user: User, decision: Decision, *, risk: str) -> FamilyPlan:
     """A plan for the household `decision` lets the user see, with the user as key worker
-    (and the plan's first member, so actions can be theirs)."""
+    (and the plan's first member, so actions can be theirs), and its first review scheduled."""
     household_id = decision.household_id
     errors: dict[str, str] = {}
     if risk not in Risk.values:
@@ -122,6 +123,8 @@ def start_plan(actor: Actor, user: User, decision: Decision, *, risk: str) -> Fa
             joined_at=now,
         )
         _audit(actor, plan, "families.plan.start", risk=risk, basis=decision.basis)
+        # Reviews proportionate to risk: the first is due on the policy's interval from today.
+        reviews.schedule_for_plan(plan, actor=actor)
     return plan
 
 
