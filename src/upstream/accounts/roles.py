@@ -153,12 +153,26 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         "Family plans",
         "families:plans",
-        frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}),
+        frozenset(
+            {
+                Role.PRACTITIONER,
+                Role.TEAM_MANAGER,
+                Role.PARTNER_PROFESSIONAL,
+                Role.SERVICE_PROVIDER,
+            }
+        ),
     ),
     NavItem(
         "Family plan actions",
         "families:my-actions",
-        frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL}),
+        frozenset(
+            {
+                Role.PRACTITIONER,
+                Role.TEAM_MANAGER,
+                Role.PARTNER_PROFESSIONAL,
+                Role.SERVICE_PROVIDER,
+            }
+        ),
     ),
     # Three Conversations (issue 13): the team's measures, month by month.
     NavItem(
