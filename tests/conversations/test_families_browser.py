@@ -40,6 +40,10 @@ def test_a_key_worker_runs_a_family_plan_with_a_partner_who_completes_an_action(
     page = browser.sign_in("kim", DEFAULT_PASSWORD)
     page.click("#navigation >> text=Family plans")
     browser.checked()
+    page.click("button:has-text('Continue')")  # no household ID typed: the error summary
+    browser.checked()
+    assert "Enter the household ID" in page.inner_text(".govuk-error-summary")
+    browser.screenshot("families-plans")
     page.fill("#household", household)
     page.click("button:has-text('Continue')")
     browser.checked()
