@@ -95,7 +95,9 @@ def test_conversation_1_moves_to_2_with_an_emergency_plan_until_stable(
     create_user(username="mo", role=Role.TEAM_MANAGER, first_name="Mo", team=TEAM)
     browser.sign_in("mo", DEFAULT_PASSWORD)
     page = browser.page
-    page.click("#navigation >> text=Practical help budget")
+    page.click("#navigation >> text=Team conversations")
+    browser.checked()
+    page.click("text=The budget for practical help")
     browser.checked()
     page.fill("#amount", "500")
     page.click("button:has-text('Set the budget')")

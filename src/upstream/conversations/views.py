@@ -274,7 +274,12 @@ def team_page(request: HttpRequest) -> HttpResponse:
         _conversation_row,
         default="started",
         name="team-conversations",
-        extra={"title": f"Team conversations: {team}", "kind": kind, "counts": _counts(found)},
+        extra={
+            "title": f"Team conversations: {team}",
+            "kind": kind,
+            "counts": _counts(found),
+            "team_links": True,
+        },
     )
 
 
