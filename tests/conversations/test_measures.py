@@ -333,3 +333,41 @@ def test_each_view_is_audited_with_its_scope(
     client.get("/conversations/measures.json?months=3")
     entry = AuditEntry.objects.get(actor=user.username, action="conversations.measures")
     assert entry.detail == {"team": TEAM, "ward": "", "months": 3, "as": "json"}
+
+
+def test_figures_are_kept_until_they_are_forgotten(dataset: dict[str, Any], fresh: Any) -> None:
+    from upstream.conversations.models import HandOff
+
+    scope = measures.Scope(team=TEAM, months=12)
+    kept = measures.figures(scope)
+    before = kept.period["handoffs_per_person"].count
+    HandOff.objects.all().delete()
+    again = measures.figures(scope)
+    assert again.computed_at == kept.computed_at
+    assert again.period["handoffs_per_person"].count == before
+    measures.forget()
+    assert measures.figures(scope).period["handoffs_per_person"].count == 0
+
+
+def test_old_figures_are_shown_while_new_ones_are_worked_out(
+    dataset: dict[str, Any], fresh: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past FRESH_FOR, the kept figures are answered at once and a refresh is started (run
+    here in the test's own thread, which sees the test's database)."""
+    import dataclasses
+
+    class InThisThread:
+        def __init__(self, target: Any, args: tuple[Any, ...], daemon: bool) -> None:
+            self.run = lambda: target(*args)
+
+        def start(self) -> None:
+            self.run()
+
+    monkeypatch.setattr(measures.threading, "Thread", InThisThread)
+    scope = measures.Scope(team=TEAM, months=12)
+    old = dataclasses.replace(
+        measures.figures(scope), computed_at=timezone.now() - timedelta(minutes=15)
+    )
+    measures.store().set(scope.cache_key(), old, measures.KEEP_FOR)
+    assert measures.figures(scope).computed_at == old.computed_at  # shown at once
+    assert measures.figures(scope).computed_at > old.computed_at  # then the new ones

@@ -14,22 +14,26 @@ kept for `FRESH_FOR` seconds per scope (`figures`), so the page says how fresh t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import threading
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from statistics import median
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import connection
 from django.db.models import F, FloatField, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from upstream.config import load_settings
 from upstream.conversations.models import (
     Achieved,
     Conversation,
@@ -41,7 +45,9 @@ from upstream.conversations.models import (
 from upstream.frontdoor.models import Connection, ConnectionStatus, Request, RequestStatus, Route
 from upstream.people.models import Person
 
-FRESH_FOR = 600  # seconds a scope's figures are kept before they are computed again
+FRESH_FOR = 600  # seconds before a scope's kept figures are worked out again
+KEEP_FOR = 3600  # seconds older figures are still shown while new ones are worked out
+REFRESH_WAIT = 300  # seconds one refresh may take before another may start
 MONTH_CHOICES = (3, 6, 12)
 # ASCOF 2A looks at what follows short-term support (its "sequel"); we look 91 days ahead for
 # a conversation 3, the follow-up window ASCOF 2B uses for reablement (invented for 2A here:
@@ -191,9 +197,10 @@ class Scope:
     months: int = 12
 
     def cache_key(self) -> str:
-        """A key any cache accepts (team and ward names have spaces and dashes)."""
+        """A key any cache accepts (team and ward names have spaces and dashes), in the
+        current generation of kept figures (`forget` starts a new one)."""
         named = f"{self.team}\n{self.ward}\n{self.months}".encode()
-        return "conversations.measures." + hashlib.sha256(named).hexdigest()
+        return f"{_generation()}.{hashlib.sha256(named).hexdigest()}"
 
 
 @dataclass
@@ -270,19 +277,77 @@ def _plain(v: Value) -> dict[str, Any]:
 
 
 def figures(scope: Scope, *, now: datetime | None = None) -> Figures:
-    """The scope's figures, computed at most `FRESH_FOR` seconds ago (kept per process)."""
-    kept = cache.get(scope.cache_key())
-    if isinstance(kept, Figures) and now is None:
+    """The scope's kept figures (worked out now when there are none). Figures older than
+    `FRESH_FOR` are still shown, for up to `KEEP_FOR`, while a background thread works them
+    out again, so no one waits for a city's year to be counted once it has been."""
+    if now is not None:
+        return measure(scope, now=now)
+    kept = store().get(scope.cache_key())
+    if isinstance(kept, Figures):
+        if (timezone.now() - kept.computed_at).total_seconds() > FRESH_FOR:
+            _refresh_later(scope)
         return kept
-    found = measure(scope, now=now)
-    if now is None:
-        cache.set(scope.cache_key(), found, FRESH_FOR)
+    return _keep(scope, measure(scope))
+
+
+def _keep(scope: Scope, found: Figures) -> Figures:
+    store().set(scope.cache_key(), found, KEEP_FOR)
     return found
 
 
+def _refresh_later(scope: Scope) -> None:
+    """Work the scope's figures out again in a thread, once at a time per machine."""
+    if store().add(f"{scope.cache_key()}.refreshing", True, REFRESH_WAIT):
+        threading.Thread(target=_refresh, args=(scope,), daemon=True).start()
+
+
+def _refresh(scope: Scope) -> None:
+    from django.db import connections
+
+    try:
+        _keep(scope, measure(scope))
+    finally:
+        store().delete(f"{scope.cache_key()}.refreshing")
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # connections are per thread: these are this thread's
+
+
+def kept_text(found: Figures, name: str, make: Callable[[], str]) -> str:
+    """Text made from these figures (the page's rendered charts), kept as long as they are."""
+    key = f"{found.scope.cache_key()}.{name}.{found.computed_at.timestamp()}"
+    text = store().get(key)
+    if not isinstance(text, str):
+        text = make()
+        store().set(key, text, KEEP_FOR)
+    return text
+
+
+@functools.cache
+def store() -> BaseCache:
+    """Where figures are kept: a file cache (Django's) in the data directory, shared by every
+    web worker on the machine, so a scope is worked out once per machine rather than once per
+    worker, and kept figures survive a restart."""
+    folder = load_settings().data_dir / "cache" / "conversations-measures"
+    return FileBasedCache(str(folder), {"TIMEOUT": KEEP_FOR, "OPTIONS": {"MAX_ENTRIES": 5000}})
+
+
+GENERATION = "generation"
+
+
+def _generation() -> str:
+    """Keys name the database (tests and demos may share a data directory) and the current
+    generation of kept figures (`forget` starts a new one)."""
+    database = str(connection.settings_dict.get("NAME", ""))
+    return f"{hashlib.sha256(database.encode()).hexdigest()[:12]}.{store().get(GENERATION, 0)}"
+
+
 def forget() -> None:
-    """Drop kept figures (after synthetic activity is loaded again, and in tests)."""
-    cache.clear()
+    """Stop using kept figures (after synthetic activity is loaded again, and in tests): the
+    next keys are a new generation; the old expire by themselves."""
+    try:
+        store().incr(GENERATION)
+    except ValueError:  # not kept yet
+        store().set(GENERATION, 1, None)
 
 
 # --- Computing ----------------------------------------------------------------------------
@@ -728,11 +793,12 @@ def _connections(scope: Scope, cal: Calendar, per_month: list[Measures], period:
 
 def choices() -> tuple[list[str], list[str]]:
     """`teams_and_wards`, kept as long as figures are."""
-    kept = cache.get("conversations.measures.choices")
+    key = f"{_generation()}.choices"
+    kept = store().get(key)
     if isinstance(kept, tuple):
         return kept
     found = teams_and_wards()
-    cache.set("conversations.measures.choices", found, FRESH_FOR)
+    store().set(key, found, FRESH_FOR)
     return found
 
 

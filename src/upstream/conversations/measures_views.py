@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -117,13 +116,12 @@ def _context(
 def sections(found: measures.Figures) -> str:
     """The page's figures as HTML, rendered once per computed figures and kept as long as
     they are: a dozen charts and tables cost more to render than the rest of the page."""
-    key = f"{found.scope.cache_key()}.html.{found.computed_at.timestamp()}"
-    html = cache.get(key)
-    if not isinstance(html, str):
+
+    def render() -> str:
         charts = [trend(found, d) for d in measures.DEFINITIONS]
-        html = render_to_string("conversations/measures/_figures.html", {"charts": charts})
-        cache.set(key, html, measures.FRESH_FOR)
-    shown: str = mark_safe(html)  # our own template's output, escaped as it rendered
+        return render_to_string("conversations/measures/_figures.html", {"charts": charts})
+
+    shown: str = mark_safe(measures.kept_text(found, "html", render))  # escaped as rendered
     return shown
 
 
