@@ -149,6 +149,7 @@ def load_all(city: TestCity) -> dict[str, int]:
 def conversation_tables() -> dict[str, int]:
     from upstream.conversations import models as m
     from upstream.frontdoor.models import Connection
+    from upstream.governance.models import Allocation
 
     tables: list[Any] = [
         m.Conversation,
@@ -166,6 +167,7 @@ def conversation_tables() -> dict[str, int]:
         m.Review,
         m.TeamBudget,
         Connection,
+        Allocation,
     ]
     return {t.__name__: t.objects.count() for t in tables}
 
@@ -228,11 +230,17 @@ def test_the_step_is_audited_and_owned_by_demo_and_synthetic_workers(
 ) -> None:
     from upstream.accounts.models import User
     from upstream.conversations.models import Conversation
-    from upstream.governance.models import AuditEntry
+    from upstream.governance.models import Allocation, AuditEntry
 
     counts = load_all(demo_city)
     entry = AuditEntry.objects.get(action="conversations.synthetic-activity")
     assert entry.detail["conversations"] == counts["conversations"]
+    open_ones = Conversation.objects.filter(ended_at__isnull=True, owner__username="practitioner")
+    allocated = Allocation.objects.filter(worker__username="practitioner", ended_at__isnull=True)
+    assert open_ones.exists()
+    assert set(open_ones.values_list("person_id", flat=True)) <= set(
+        allocated.values_list("person_id", flat=True)
+    )
     owners = set(Conversation.objects.values_list("owner__username", flat=True))
     assert "practitioner" in owners
     assert owners <= {"practitioner"} | {o for o in owners if o.startswith("synthetic-")}

@@ -268,6 +268,7 @@ def remove_synthetic() -> dict[str, int]:
     from upstream.synth.conversations_activity import CONNECTION_MARK, PLAN_MARK
 
     synthetic = Conversation.objects.filter(request__reference__startswith=REQUEST_PREFIX)
+    _remove_allocations(synthetic)
     PracticalHelp.objects.filter(conversation__in=synthetic).delete()
     synthetic.update(previous=None)  # conversations protect the one they follow
     removed = {"conversations": synthetic.delete()[1].get("conversations.Conversation", 0)}
@@ -282,6 +283,30 @@ def remove_synthetic() -> dict[str, int]:
     )
     ConnectionEvent.objects.filter(connection__in=ours).delete()
     removed["connections"] = ours.delete()[0]
+    return removed
+
+
+def _remove_allocations(synthetic: Any) -> int:
+    """The key workers' allocations the open synthetic conversations rest on, found as they
+    were made (basis demo, the owner, the team, at the conversation's start): the demo
+    caseload's own allocations (`upstream.jobs.casework`) are left alone."""
+    from django.db.models import Q
+
+    from upstream.governance.models import Allocation
+
+    rows = synthetic.filter(ended_at__isnull=True).values_list(
+        "person_id", "team", "owner_id", "started_at"
+    )
+    made = [
+        Q(person_id=person, team=team, worker_id=owner, allocated_at=started)
+        for person, team, owner, started in rows
+    ]
+    removed = 0
+    for start in range(0, len(made), 200):
+        either = Q()
+        for condition in made[start : start + 200]:
+            either |= condition
+        removed += Allocation.objects.filter(either, basis=Allocation.Basis.DEMO).delete()[0]
     return removed
 
 
@@ -303,6 +328,7 @@ class _Writer:
 
     def write(self) -> dict[str, int]:
         self._conversations()
+        self._key_workers()
         self._around_conversations()
         self._waiting()
         self._connections()
@@ -358,6 +384,30 @@ class _Writer:
                 talks, Conversation.objects.bulk_create(rows, batch_size=2000), strict=True
             ):
                 self.talks[talk.key] = row
+
+    def _key_workers(self) -> None:
+        """Each open conversation's owner is the person's key worker in the team (as picking
+        a request up makes them), so the story of what is known opens to them."""
+        from upstream.accounts.demo import demo_username
+        from upstream.accounts.roles import Role
+        from upstream.governance.models import Allocation
+
+        manager = self.user(demo_username(Role.TEAM_MANAGER))
+        Allocation.objects.bulk_create(
+            [
+                Allocation(
+                    person_id=row.person_id,
+                    team=row.team,
+                    worker=row.owner,
+                    allocated_by=manager,
+                    allocated_at=row.started_at,
+                    basis=Allocation.Basis.DEMO,
+                )
+                for row in self.talks.values()
+                if row.ended_at is None
+            ],
+            batch_size=2000,
+        )
 
     def _around_conversations(self) -> None:
         from upstream.conversations import models as m
