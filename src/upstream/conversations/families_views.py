@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.models import User
+from upstream.casework.views import ids_checked
 from upstream.conversations import families, families_forms
 from upstream.conversations import families_access as plan_access
 from upstream.conversations.families_access import Standing
@@ -145,6 +146,7 @@ def start_find_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ids_checked
 def start_page(request: HttpRequest, household_id: str) -> HttpResponse:
     user, actor = _user(request), _actor(request)
     decision = plan_access.decide_household(actor, user, household_id, view="family plan start")

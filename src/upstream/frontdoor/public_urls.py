@@ -12,8 +12,8 @@ urlpatterns = [
     path("ask/sent/", public_views.ask_sent, name="ask-sent"),
     path("my-requests/", public_views.my_requests, name="my-requests"),
     path("my-requests/claim/", public_views.claim, name="claim"),
-    path("my-requests/<str:reference>/", public_views.my_request, name="my-request"),
+    path("my-requests/<reference:reference>/", public_views.my_request, name="my-request"),
     path("refer/", public_views.refer, name="refer"),
     path("referrals/", public_views.referrals, name="referrals"),
-    path("referrals/<str:reference>/", public_views.referral, name="referral"),
+    path("referrals/<reference:reference>/", public_views.referral, name="referral"),
 ]
