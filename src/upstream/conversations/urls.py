@@ -13,8 +13,14 @@ urlpatterns = [
         views.waiting_request_page,
         name="waiting-request",
     ),
-    path("conversations/waiting/<reference:reference>/pick-up/", views.pick_up_page, name="pick-up"),
-    path("conversations/waiting/<reference:reference>/allocate/", views.allocate_page, name="allocate"),
+    path(
+        "conversations/waiting/<reference:reference>/pick-up/", views.pick_up_page, name="pick-up"
+    ),
+    path(
+        "conversations/waiting/<reference:reference>/allocate/",
+        views.allocate_page,
+        name="allocate",
+    ),
     path("conversations/budget/", views.budget_page, name="budget"),
     path("conversations/<int:conversation_id>/", views.conversation_page, name="conversation"),
     path("conversations/<int:conversation_id>/copy/", views.copy_page, name="copy"),
