@@ -29,8 +29,6 @@ dates in the quarter; the first problem names the row and field.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -384,11 +382,3 @@ def _years(born: date, on: date) -> int:
     # older than they can be.
     last_day = (born.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return on.year - last_day.year - ((on.month, on.day) < (last_day.month, last_day.day))
-
-
-def as_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
