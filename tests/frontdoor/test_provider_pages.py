@@ -291,3 +291,20 @@ def test_an_answered_connection_offers_no_more_answers(service: Any) -> None:
     again = client.post(f"/incoming/{connection.pk}/", {"action": "accept"})
     assert again.status_code == 400
     assert "already been answered" in page(again).select_one(".govuk-error-summary").get_text()
+
+
+def test_the_list_opens_on_what_still_needs_an_answer_and_shows_everything_when_asked(
+    service: Any,
+) -> None:
+    waiting = connected(service, given_name="Priya", family_name="Shah")
+    done = connected(service, given_name="Sam", family_name="Done")
+    Connection.objects.filter(pk=done.pk).update(status=ConnectionStatus.COMPLETED, helped=True)
+    client = provider_client(service)
+    first = [a.get_text(strip=True) for a in page(incoming(client)).select("tbody a")]
+    assert first == ["Priya Shah"]
+    everything = [
+        a.get_text(strip=True) for a in page(incoming(client, status="all")).select("tbody a")
+    ]
+    assert sorted(everything) == ["Priya Shah", "Sam Done"]
+    assert waiting.pk != done.pk
+    assert incoming(client, status="nonsense").status_code == 400

@@ -111,11 +111,29 @@ def _incoming_row(connection: Connection) -> dict[str, Any]:
     }
 
 
+# What the list shows first: the connections that still need something from the provider.
+OPEN = "open"
+EVERY = "all"
+STATUS_CHOICES = [
+    (OPEN, "To answer or complete"),
+    (EVERY, "All"),
+    *ConnectionStatus.choices,
+]
+
+
 def _status_filter(request: HttpRequest) -> tuple[str, dict[str, str]]:
-    status = request.GET.get("status", "")
-    if status and status not in ConnectionStatus.values:
-        return "", {"status": "Choose a status from the list"}
+    status = request.GET.get("status", "") or OPEN
+    if status not in {value for value, _ in STATUS_CHOICES}:
+        return EVERY, {"status": "Choose a status from the list"}
     return status, {}
+
+
+def _filtered(connections: QuerySet[Connection], status: str) -> QuerySet[Connection]:
+    if status == OPEN:
+        return connections.filter(status__in=[ConnectionStatus.SENT, ConnectionStatus.ACCEPTED])
+    if status == EVERY:
+        return connections
+    return connections.filter(status=status)
 
 
 @login_required
@@ -123,8 +141,7 @@ def incoming_page(request: HttpRequest) -> HttpResponse:
     user, actor = _provider(request, "frontdoor.incoming")
     status, errors = _status_filter(request)
     connections: QuerySet[Connection] = access.visible_connections(user).select_related("service")
-    if status:
-        connections = connections.filter(status=status)
+    connections = _filtered(connections, status)
     people = connections.exclude(request__person_id="").values_list("request__person_id", flat=True)
     record(
         actor,
@@ -143,7 +160,7 @@ def incoming_page(request: HttpRequest) -> HttpResponse:
                 connections, INCOMING_COLUMNS, params, _incoming_row, default="answer_due"
             ),
             "organisation": user.partner.organisation,
-            "statuses": ConnectionStatus.choices,
+            "statuses": STATUS_CHOICES,
             "status": status,
             "waiting": access.visible_connections(user)
             .filter(status=ConnectionStatus.SENT)
