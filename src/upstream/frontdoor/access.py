@@ -25,7 +25,6 @@ from django.db.models import Q, QuerySet
 
 from upstream.accounts.models import User
 from upstream.accounts.roles import Role
-from upstream.errors import Denied
 from upstream.frontdoor.models import Connection, Request
 from upstream.governance.access import caseload, refuse
 from upstream.governance.audit import Actor, Event, record
@@ -142,7 +141,3 @@ def see_connection(actor: Actor, user: User, connection: Connection, *, action: 
             detail={"connection": connection.pk, "request": connection.request.reference},
         ),
     )
-
-
-def refusal(message: str) -> Denied:
-    return Denied(message, "")

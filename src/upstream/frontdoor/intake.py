@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,8 +47,10 @@ FIELD_LIMITS = {
 OFFICER_CHANNELS = {Channel.PHONE, Channel.FACE_TO_FACE, Channel.PROACTIVE}
 
 
+@cache
 def known_needs() -> dict[str, str]:
-    """Every need a request may name: the directory taxonomy's items and areas, by slug."""
+    """Every need a request may name: the directory taxonomy's items and areas, by slug (built
+    once: the taxonomy is code, and lists call this for every row)."""
     needs = {item.slug: item.plain_name for _, item in all_items()}
     needs.update({area.slug: area.plain_name for area in AREAS})
     return needs
